@@ -1,0 +1,82 @@
+"""The Herald application factory: ``flask --app app run`` or ``gunicorn 'app:create_app()'``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+import config as herald_config
+from extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate, talisman
+
+
+def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(herald_config.INSTANCE))
+    app.config.from_mapping(herald_config.load_config(overrides))
+    register_extensions(app)
+    register_gateways(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    register_template_helpers(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from core import i18n, security
+    from core.database import configure_engine
+
+    db.init_app(app)
+    configure_engine(app)
+    migrate.init_app(app, db, directory=str(herald_config.ROOT / "migrations"))
+    csrf.init_app(app)
+    cache.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
+    limiter.init_app(app)
+    security.init_talisman(app, talisman)
+    security.init_login(app, login_manager)
+
+
+def register_gateways(app: Flask) -> None:
+    """Import every gateway so it registers, then declare its settings."""
+    import gateways  # noqa: F401  (import registers the provider modules)
+    from core.settings.gateway_settings import declare_gateway_settings
+
+    declare_gateway_settings()
+
+
+def register_blueprints(app: Flask) -> None:
+    from blueprints import (
+        admin_auth,
+        admin_functions,
+        admin_home,
+        admin_logs,
+        admin_settings,
+        language,
+    )
+
+    for module in (admin_auth, admin_home, admin_settings, admin_logs, admin_functions,
+                   language):
+        app.register_blueprint(module.bp)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from blueprints import errors
+
+    errors.init_app(app)
+
+
+def register_commands(app: Flask) -> None:
+    from cli import admin_commands, key_commands, settings_commands
+
+    for group in (admin_commands.admin_cli, settings_commands.settings_cli, key_commands.keys_cli):
+        app.cli.add_command(group)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from core import navigation, templating
+
+    templating.init_app(app)
+    navigation.init_app(app)

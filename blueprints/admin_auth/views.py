@@ -1,0 +1,81 @@
+"""Admin sign-in and sign-out at /admin/login and /admin/logout."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from blueprints.admin_auth.forms import LoginForm
+from core import catalog
+from core.audit import client_ip
+from core.passwords import hash_password, needs_rehash, verify_password
+from extensions import db, limiter
+from models import Admin, LoginSession
+from models.base import utcnow
+
+bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("admin_home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        admin = authenticate(form.username.data, form.password.data)
+        if admin is not None:
+            start_session(admin)
+            return redirect(_safe_next(request.args.get("next")))
+        form.form_errors.append(catalog.message("login_failed"))
+    return render_template("admin_auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    row = db.session.scalar(db.select(LoginSession).where(LoginSession.key == current_user.session_key))
+    if row is not None:
+        row.revoked_at = utcnow()
+        db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("admin_auth.login"))
+
+
+def authenticate(username: str, password: str) -> Admin | None:
+    """The active admin with these credentials, or None (same cost either way)."""
+    admin = db.session.scalar(db.select(Admin).where(Admin.username == username.strip()))
+    ok = verify_password(admin.password_hash if admin else None, password)
+    if not ok or admin is None or not admin.active:
+        return None
+    if needs_rehash(admin.password_hash):
+        admin.password_hash = hash_password(password)
+    return admin
+
+
+def start_session(admin: Admin) -> LoginSession:
+    """Rotate: drop everything the anonymous session held, then bind a fresh server row."""
+    session.clear()
+    row = LoginSession(admin_id=admin.id, ip=client_ip(),
+                       user_agent=(request.user_agent.string or "")[:255])
+    db.session.add(row)
+    admin.last_login_at = utcnow()
+    db.session.commit()
+    admin.session_key = row.key
+    login_user(admin)
+    return row
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: an open redirect would help phishing."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") \
+                and not target.startswith("//") and "\\" not in target:
+            return target
+    return url_for("admin_home.index")

@@ -1,0 +1,3 @@
+from blueprints.admin_settings.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,22 @@
+"""Language choice: stored on the signed-in admin, or in the visitor's session."""
+
+from flask import Blueprint, redirect, request, session
+
+from blueprints.admin_auth.views import _safe_next
+from core.i18n import LANGUAGE_SESSION_KEY, normalise
+from extensions import db
+
+bp = Blueprint("language", __name__)
+
+
+@bp.route("/language", methods=["POST"])
+def switch():
+    from flask_login import current_user
+
+    choice = normalise(request.form.get("language"))
+    if choice:
+        session[LANGUAGE_SESSION_KEY] = choice
+        if current_user.is_authenticated and hasattr(current_user, "language"):
+            current_user.language = choice
+            db.session.commit()
+    return redirect(_safe_next(request.form.get("next")))

@@ -1,0 +1,155 @@
+"""Configuration in layers: defaults -> environment -> the caller's mapping (tests).
+
+Only process-level configuration lives here (where the database is, which keys to use).
+Everything an admin can change at run time is a *setting* (see ``core/settings``).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from cryptography.fernet import Fernet
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("HERALD_INSTANCE_PATH", ROOT / "instance"))
+
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot run safely; the message says how to fix it."""
+
+
+DEFAULTS: dict[str, Any] = {
+    "HERALD_ENV": "production",
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": True,
+    "SESSION_COOKIE_NAME": "herald_session",
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
+    "BOOTSTRAP_SERVE_LOCAL": True,
+    "BOOTSTRAP_BOOTSWATCH_THEME": None,
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+    "LANGUAGES": ("zh_CN", "en"),
+    "RATELIMIT_STRATEGY": "moving-window",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "CACHE_DEFAULT_TIMEOUT": 300,
+    "CACHE_KEY_PREFIX": "herald:",
+    # Admin-entered URLs may not reach loopback / private / link-local / metadata
+    # addresses unless the operator allows it here (tests and local fakes do).
+    "HERALD_ALLOW_PRIVATE_URLS": False,
+    "HERALD_ENCRYPTION_KEYS": "",
+    "REDIS_URL": "",
+}
+
+# Environment variables read on top of the defaults, with their converters.
+ENVIRONMENT: dict[str, Any] = {
+    "HERALD_ENV": str,
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "REDIS_URL": str,
+    "HERALD_ENCRYPTION_KEYS": str,
+    "HERALD_ALLOW_PRIVATE_URLS": lambda v: v.lower() in {"1", "true", "yes", "on"},
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
+}
+
+
+def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Merge defaults, environment and ``overrides``; derive and validate the rest."""
+    config = dict(DEFAULTS)
+    for name, convert in ENVIRONMENT.items():
+        if os.environ.get(name):
+            config[name] = convert(os.environ[name])
+    config.update(overrides or {})
+    _derive(config)
+    validate(config)
+    return config
+
+
+def _derive(config: dict[str, Any]) -> None:
+    development = config["HERALD_ENV"] != "production"
+    if development:
+        # The quick start runs on http://127.0.0.1 and must need no configuration.
+        config.setdefault("SECRET_KEY", _instance_secret("secret_key", secrets.token_urlsafe(48)))
+        if not config.get("HERALD_ENCRYPTION_KEYS"):
+            config["HERALD_ENCRYPTION_KEYS"] = _instance_secret(
+                "encryption_keys", Fernet.generate_key().decode()
+            )
+        if "SESSION_COOKIE_SECURE" not in os.environ:
+            config["SESSION_COOKIE_SECURE"] = False
+    url = config.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'herald.db'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    redis_url = config.get("REDIS_URL")
+    config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
+    if redis_url:
+        config.setdefault("CACHE_TYPE", "RedisCache")
+        config.setdefault("CACHE_REDIS_URL", redis_url)
+    else:
+        # Several gunicorn workers on one box share a file cache, so a settings save in
+        # one worker is seen by all of them.
+        config.setdefault("CACHE_TYPE", "FileSystemCache")
+        config.setdefault("CACHE_DIR", str(INSTANCE / "cache"))
+
+
+def normalise_database_url(url: str) -> str:
+    """Pick the drivers Herald ships with for bare ``postgresql://`` / ``mysql://`` URLs."""
+    for bare, driver in (
+        ("postgres://", "postgresql+psycopg://"),
+        ("postgresql://", "postgresql+psycopg://"),
+        ("mysql://", "mysql+pymysql://"),
+        ("mariadb://", "mysql+pymysql://"),
+    ):
+        if url.startswith(bare):
+            return driver + url[len(bare) :]
+    return url
+
+
+def validate(config: Mapping[str, Any]) -> None:
+    """Refuse to start on a configuration that would run insecurely or not at all."""
+    if config["HERALD_ENV"] not in {"production", "development", "testing"}:
+        raise ConfigError(
+            f"HERALD_ENV={config['HERALD_ENV']!r} is unknown; use production, development "
+            "or testing."
+        )
+    key = config.get("SECRET_KEY") or ""
+    if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 10:
+        raise ConfigError(
+            "SECRET_KEY is missing or weak (at least 32 varied characters). Make one with:\n"
+            "  python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+        )
+    keys = [k.strip() for k in str(config.get("HERALD_ENCRYPTION_KEYS", "")).split(",")]
+    keys = [k for k in keys if k]
+    if not keys:
+        raise ConfigError(
+            "HERALD_ENCRYPTION_KEYS is missing. Make a key with:\n"
+            "  python -c 'from cryptography.fernet import Fernet; "
+            "print(Fernet.generate_key().decode())'"
+        )
+    for candidate in keys:
+        try:
+            Fernet(candidate)
+        except ValueError as exc:
+            raise ConfigError(
+                "HERALD_ENCRYPTION_KEYS holds a value that is not a Fernet key (32 url-safe "
+                "base64-encoded bytes). Make one with:\n"
+                "  python -c 'from cryptography.fernet import Fernet; "
+                "print(Fernet.generate_key().decode())'"
+            ) from exc
+
+
+def _instance_secret(name: str, fresh: str) -> str:
+    """Read a development secret from ``instance/``, creating it on first use."""
+    path = INSTANCE / name
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE.mkdir(parents=True, exist_ok=True)
+    path.write_text(fresh)
+    path.chmod(0o600)
+    return fresh

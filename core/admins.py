@@ -1,0 +1,71 @@
+"""Admin account creation shared by the web forms and the CLI."""
+
+from __future__ import annotations
+
+import phonenumbers
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.validators import Email as EmailValidator
+
+from core import audit
+from core.passwords import hash_password
+from extensions import db
+from models import ROLE_OPERATOR, ROLE_SUPER, Admin
+
+ADMIN_PASSWORD_MIN = 10
+
+
+def normalise_phone(raw: str, region: str = "CN") -> str:
+    """E.164 form of ``raw``; raises ValueError when it is not a valid number."""
+    try:
+        number = phonenumbers.parse(raw, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(str(exc)) from None
+    if not phonenumbers.is_valid_number(number):
+        raise ValueError("invalid number")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class AdminForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[
+        DataRequired(), Length(min=3, max=64),
+        Regexp(r"^[A-Za-z0-9_.-]+$", message=_l("Letters, digits, '.', '_' and '-' only.")),
+    ])
+    password = PasswordField(_l("Password"), validators=[
+        DataRequired(), Length(min=ADMIN_PASSWORD_MIN, max=128),
+    ])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EmailValidator()])
+    role = SelectField(_l("Role"), choices=[(ROLE_SUPER, _l("Super admin")),
+                                            (ROLE_OPERATOR, _l("Operator"))])
+
+    def validate_username(self, field):
+        taken = db.session.scalar(db.select(Admin.id).where(Admin.username == field.data))
+        if taken is not None:
+            raise ValidationError(_l("This username is taken."))
+
+    def validate_phone(self, field):
+        if field.data:
+            try:
+                field.data = normalise_phone(field.data)
+            except ValueError:
+                raise ValidationError(_l("Enter a valid phone number.")) from None
+
+
+def make_admin(username: str, password: str, phone: str = "", email: str = "",
+               role: str = ROLE_SUPER) -> Admin:
+    admin = Admin(username=username, password_hash=hash_password(password), phone=phone,
+                  email=email, role=role)
+    db.session.add(admin)
+    db.session.flush()
+    audit.record("admin.create", target=username,
+                 changes={"role": [None, role], "phone": [None, phone], "email": [None, email]})
+    db.session.commit()
+    return admin
+
+
+def create_admin(form: AdminForm) -> Admin:
+    return make_admin(form.username.data, form.password.data, form.phone.data or "",
+                      form.email.data or "", form.role.data)

@@ -1,0 +1,63 @@
+"""Locale and time zone selection for Flask-Babel.
+
+Locale: the signed-in admin's choice, else the visitor's choice (session), else the
+browser's Accept-Language, else the site default (Basic setting).
+"""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+LANGUAGE_SESSION_KEY = "language"
+
+
+def supported() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def normalise(value: str | None) -> str | None:
+    """Map 'zh', 'zh-CN', 'zh_Hans' ... to 'zh_CN' and 'en-US' to 'en'; None if unsupported."""
+    if not value:
+        return None
+    value = value.replace("-", "_")
+    for language in supported():
+        if value == language or value.split("_")[0] == language.split("_")[0]:
+            return language
+    return None
+
+
+def select_locale() -> str:
+    if not has_request_context():  # CLI and background work speak the site's language
+        return _site_default()
+    choice = getattr(current_user, "language", "") if _signed_in() else ""
+    choice = normalise(choice) or normalise(session.get(LANGUAGE_SESSION_KEY))
+    if choice:
+        return choice
+    browser = request.accept_languages.best_match(["zh_CN", "zh-CN", "zh", "en", "en-US", "en-GB"])
+    return normalise(browser) or _site_default()
+
+
+def select_timezone() -> str:
+    try:
+        from core import settings
+
+        return settings.get("basic.timezone")
+    except Exception:  # the database may be down while an error page renders
+        return "Asia/Shanghai"
+
+
+def _site_default() -> str:
+    try:
+        from core import settings
+
+        return settings.get("basic.default_language")
+    except Exception:  # the database may be down while an error page renders
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _signed_in() -> bool:
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except Exception:  # the session store may be unreachable on an error page
+        return False

@@ -1,0 +1,82 @@
+"""Settings derived from the gateway registry: each gateway's fields become settings.
+
+A gateway module declares ``fields``; this turns field ``access_key_id`` of SMS gateway
+``aliyun`` into the setting ``sms.aliyun.access_key_id`` on the SMS tab.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core.settings.registry import SETTINGS, declare
+from core.settings.types import Setting
+from gateways.base import REGISTRY, GatewayField
+
+# channel -> (settings group, default gateway)
+CHANNEL_GROUPS = {"sms": ("sms", "log"), "email": ("email", "log"), "wechat": ("wechat", "off")}
+
+
+def gateway_choices(channel: str, with_off: bool = False):
+    def choices():
+        names = [(name, getattr(cls, "label", name)) for name, cls in REGISTRY[channel].items()]
+        return ([("off", _l("Off"))] if with_off else []) + sorted(names, key=lambda c: c[0])
+
+    return choices
+
+
+def _channel_settings(channel: str) -> list[Setting]:
+    group, default = CHANNEL_GROUPS[channel]
+    general = _l("Gateway")
+    settings = [
+        Setting(f"{channel}.gateway", group, "choice", default, _l("Active gateway"),
+                choices=gateway_choices(channel, with_off=channel == "wechat"), section=general),
+        Setting(f"{channel}.connect_timeout", group, "float", 3.0,
+                _l("Connect timeout (seconds)"), minimum=0.2, maximum=30, section=general),
+        Setting(f"{channel}.read_timeout", group, "float", 10.0, _l("Read timeout (seconds)"),
+                minimum=0.5, maximum=120, section=general),
+    ]
+    if channel == "sms":
+        settings += [
+            Setting("sms.fallbacks", group, "list", [], _l("Fallback gateways, in order"),
+                    _l("Used only when the message certainly did not go out."),
+                    choices=gateway_choices("sms"), section=general),
+            Setting("sms.signature", group, "str", "", _l("SMS signature"),
+                    _l("Exactly as approved at the provider, without 【】."),
+                    max_length=40, section=general),
+            Setting("sms.breaker_threshold", group, "int", 5,
+                    _l("Failures before a gateway is skipped"), minimum=1, maximum=100,
+                    section=general),
+            Setting("sms.breaker_cooldown", group, "int", 60,
+                    _l("Seconds a failing gateway is skipped"), minimum=5, maximum=86400,
+                    section=general),
+        ]
+    return settings
+
+
+def _field_setting(channel: str, gateway: str, label, spec: GatewayField) -> Setting:
+    kind = spec.kind if spec.kind != "secret" else "str"
+    return Setting(
+        f"{channel}.{gateway}.{spec.name}", CHANNEL_GROUPS[channel][0], kind, spec.default,
+        spec.label, spec.description, secret=spec.secret, choices=spec.choices,
+        max_length=4000 if kind == "text" else 255, section=label,
+        extra={"gateway": gateway, "required": spec.required},
+    )
+
+
+def declare_gateway_settings() -> None:
+    """Idempotent: create_app may run many times in one process (tests)."""
+    wanted: list[Setting] = []
+    for channel in CHANNEL_GROUPS:
+        wanted += _channel_settings(channel)
+        for name, cls in sorted(REGISTRY[channel].items()):
+            label = getattr(cls, "label", name)
+            wanted += [_field_setting(channel, name, label, spec) for spec in cls.fields]
+    declare(*[s for s in wanted if s.name not in SETTINGS])
+
+
+def gateway_config(channel: str, name: str) -> dict:
+    """The stored field values of one gateway, ready to pass to its class."""
+    from core.settings.store import get
+
+    cls = REGISTRY[channel][name]
+    return {spec.name: get(f"{channel}.{name}.{spec.name}") for spec in cls.fields}

@@ -1,0 +1,125 @@
+"""Every setting Herald knows, declared once with its default, bounds and label.
+
+Tabs, the CLI and import / export all read these declarations; a name that is not
+declared here is an error everywhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from core.settings.types import Group, Setting
+
+GROUPS: dict[str, Group] = {
+    g.name: g
+    for g in (
+        Group("basic", _l("Basic"), _l("Site name, address, language and time zone.")),
+        Group("sms", _l("SMS"), _l("The active SMS gateway, its fallbacks and credentials.")),
+        Group("email", _l("Email"), _l("The outgoing mail server.")),
+        Group("wechat", _l("WeChat"), _l("Official-account template messages.")),
+        Group("member", _l("Member"), _l("Verification-code rules, send limits, captcha and "
+                                         "registration.")),
+        Group("api", _l("API"), _l("Signed API access for the business system and resellers.")),
+    )
+}
+
+SETTINGS: dict[str, Setting] = {}
+
+# Checks across several settings of one group: values -> {setting name: message}.
+GroupCheck = Callable[[Mapping[str, Any]], dict[str, Any]]
+GROUP_CHECKS: dict[str, list[GroupCheck]] = {name: [] for name in GROUPS}
+
+
+def declare(*settings: Setting) -> None:
+    for setting in settings:
+        if setting.group not in GROUPS:
+            raise ValueError(f"setting {setting.name}: unknown group {setting.group!r}")
+        if setting.name in SETTINGS:
+            raise ValueError(f"setting {setting.name} declared twice")
+        SETTINGS[setting.name] = setting
+
+
+def group_check(group: str) -> Callable[[GroupCheck], GroupCheck]:
+    def decorator(check: GroupCheck) -> GroupCheck:
+        GROUP_CHECKS[group].append(check)
+        return check
+
+    return decorator
+
+
+def in_group(group: str) -> list[Setting]:
+    return [s for s in SETTINGS.values() if s.group == group]
+
+
+def lookup(name: str) -> Setting:
+    try:
+        return SETTINGS[name]
+    except KeyError:
+        raise KeyError(f"unknown setting {name!r}") from None
+
+
+LANGUAGE_CHOICES = (("zh_CN", "简体中文"), ("en", "English"))
+
+declare(
+    Setting("basic.site_name", "basic", "str", "Herald", _l("Site name"), max_length=80),
+    Setting("basic.site_url", "basic", "url", "http://127.0.0.1:5000", _l("Site URL"),
+            _l("The address members use; links in messages start with it.")),
+    Setting("basic.default_language", "basic", "choice", "zh_CN", _l("Default language"),
+            _l("Used when neither the user nor the browser chooses one."),
+            choices=LANGUAGE_CHOICES),
+    Setting("basic.timezone", "basic", "timezone", "Asia/Shanghai", _l("Time zone"),
+            _l("Times in pages and messages are shown in this zone.")),
+)
+
+_CODES = _l("Verification codes")
+_LIMITS = _l("Send limits")
+_CAPTCHA = _l("Behaviour captcha")
+_REGISTRATION = _l("Registration")
+
+CAPTCHA_MODES = (("off", _l("Off")), ("always", _l("Always")),
+                 ("auto", _l("Automatic (on when abuse is detected)")))
+
+declare(
+    Setting("member.code_length", "member", "int", 6, _l("Code length"), _l("4 to 8 digits."),
+            minimum=4, maximum=8, section=_CODES),
+    Setting("member.code_ttl_minutes", "member", "int", 10, _l("Code validity (minutes)"),
+            minimum=1, maximum=120, section=_CODES),
+    Setting("member.code_max_attempts", "member", "int", 5, _l("Wrong tries before a code dies"),
+            minimum=1, maximum=20, section=_CODES),
+    Setting("member.code_interval_seconds", "member", "int", 60,
+            _l("Seconds between two sends to one destination and scene"),
+            minimum=10, maximum=3600, section=_LIMITS),
+    Setting("member.daily_cap_phone", "member", "int", 10, _l("Daily cap per phone number"),
+            minimum=1, maximum=10000, section=_LIMITS),
+    Setting("member.daily_cap_ip", "member", "int", 20, _l("Daily cap per IP address"),
+            minimum=1, maximum=100000, section=_LIMITS),
+    Setting("member.daily_cap_account", "member", "int", 20, _l("Daily cap per account"),
+            minimum=1, maximum=10000, section=_LIMITS),
+    Setting("member.hourly_ceiling", "member", "int", 500, _l("Site-wide hourly ceiling"),
+            _l("Crossing it turns the captcha on for everyone and alerts the admins."),
+            minimum=1, maximum=1000000, section=_LIMITS),
+    Setting("member.allowed_countries", "member", "regions", ["CN"],
+            _l("Allowed destination countries"),
+            _l("ISO country codes separated by commas, e.g. CN, HK, MO."),
+            minimum=1, section=_LIMITS),
+    Setting("member.captcha_mode", "member", "choice", "auto", _l("Captcha mode"),
+            choices=CAPTCHA_MODES, section=_CAPTCHA),
+    Setting("member.password_min", "member", "int", 8, _l("Minimum password length"),
+            minimum=6, maximum=64, section=_REGISTRATION),
+    Setting("member.password_max", "member", "int", 20, _l("Maximum password length"),
+            minimum=6, maximum=64, section=_REGISTRATION),
+    Setting("member.require_qq", "member", "bool", False, _l("QQ number required"),
+            section=_REGISTRATION),
+    Setting("member.require_referral", "member", "bool", False, _l("Referral code required"),
+            section=_REGISTRATION),
+)
+
+
+@group_check("member")
+def _password_bounds(values: Mapping[str, Any]) -> dict[str, Any]:
+    if values["member.password_min"] > values["member.password_max"]:
+        return {"member.password_max": _l("Must not be below the minimum length.")}
+    return {}

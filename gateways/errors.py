@@ -1,0 +1,103 @@
+"""Turn what can go wrong on the wire into a :class:`SendResult` with a catalog code.
+
+The one rule behind ``retryable``: True only when the message certainly did not go out and
+another gateway could deliver it (no connection was made, the provider is down, or the
+provider throttled us). A read timeout or a connection dropped after the request left may
+have sent the message, and a second copy of a verification code is worse than a failure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import requests
+from urllib3.exceptions import NameResolutionError, NewConnectionError
+
+from gateways.base import SendResult
+from gateways.http import RedirectRefused, UnsafeURLError
+
+# Provider answers meaning "not processed, try elsewhere": throttling and outages.
+RETRYABLE_ANSWERS = frozenset({"provider_rate_limited", "unreachable"})
+
+
+def result_from_exception(gateway_name: str, exc: BaseException) -> SendResult:
+    """The result for an exception raised while talking to a provider."""
+    if isinstance(exc, UnsafeURLError):
+        return _failed(gateway_name, "unreachable", "unsafe_url",
+                       f"address not allowed: {exc}", retryable=False)
+    if isinstance(exc, RedirectRefused):
+        # Not retryable: a POST answered by 303 may well have been processed first.
+        return _failed(gateway_name, "unreachable", f"HTTP {exc.response.status_code}",
+                       str(exc), retryable=False)
+    if isinstance(exc, requests.ConnectTimeout):
+        return _failed(gateway_name, "unreachable", "connect_timeout", exc, retryable=True)
+    if isinstance(exc, requests.ReadTimeout):
+        return _failed(gateway_name, "timeout", "read_timeout", exc, retryable=False)
+    if isinstance(exc, requests.ConnectionError):
+        return _connection_failure(gateway_name, exc)
+    return _failed(gateway_name, "unknown", type(exc).__name__, exc, retryable=False)
+
+
+def _connection_failure(gateway_name: str, exc: requests.ConnectionError) -> SendResult:
+    if isinstance(exc, requests.exceptions.SSLError):
+        # The TLS handshake comes before any byte of the request.
+        return _failed(gateway_name, "unreachable", "tls_error", exc, retryable=True)
+    reason = exc.args[0] if exc.args else None
+    reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
+    if isinstance(reason, NameResolutionError):
+        return _failed(gateway_name, "unreachable", "dns_failure", exc, retryable=True)
+    if isinstance(reason, NewConnectionError):
+        return _failed(gateway_name, "unreachable", "connect_failed", exc, retryable=True)
+    # Connected, then dropped (reset, closed mid-answer): the provider may have the request.
+    return _failed(gateway_name, "unreachable", "connection_dropped",
+                   f"connection dropped after the request was sent; the message may have "
+                   f"gone out: {exc}", retryable=False)
+
+
+def result_from_status(gateway_name: str, status: int, body: str = "") -> SendResult | None:
+    """The result for an HTTP status that says enough on its own, else None.
+
+    429 is throttling and 5xx an outage, both retryable; 504 is the exception: a gateway
+    timeout in front of the provider means the provider may have sent the message.
+    """
+    raw_code = f"HTTP {status}"
+    if status == 429:
+        return _failed(gateway_name, "provider_rate_limited", raw_code, body, retryable=True)
+    if status == 504:
+        return _failed(gateway_name, "timeout", raw_code, body, retryable=False)
+    if status >= 500:
+        return _failed(gateway_name, "unreachable", raw_code, body, retryable=True)
+    return None
+
+
+def catalog_code(table: Mapping[str, str], code: str) -> str:
+    """The catalog code for a provider code: exact match, then its family, else unknown.
+
+    A key ending in a dot names a family: ``"InternalError."`` covers
+    ``InternalError.Timeout`` unless that code has its own entry.
+    """
+    if code in table:
+        return table[code]
+    return table.get(code.split(".", 1)[0] + ".", "unknown")
+
+
+def provider_failure(gateway_name: str, table: Mapping[str, str], code: str, message: str,
+                     status: int = 200, body: str = "") -> SendResult:
+    """The result for a provider's error answer, mapped through ``table``.
+
+    An error code the table does not know falls back to the HTTP status (5xx, 429) before
+    ``unknown``, so an unlisted outage code still fails over.
+    """
+    error = catalog_code(table, code) if code else "unknown"
+    if error == "unknown":
+        by_status = result_from_status(gateway_name, status, body or message)
+        if by_status is not None:
+            return by_status
+    return _failed(gateway_name, error, code or f"HTTP {status}", message or body,
+                   retryable=error in RETRYABLE_ANSWERS)
+
+
+def _failed(gateway_name: str, error: str, raw_code: str, raw: object,
+            retryable: bool) -> SendResult:
+    return SendResult.failed(gateway_name, error, raw_code=raw_code, raw_message=str(raw),
+                             retryable=retryable)

@@ -1,0 +1,15 @@
+"""All models, imported here so Alembic and ``db.create_all`` see every table."""
+
+from models.admin import ROLE_OPERATOR, ROLE_SUPER, ROLES, Admin, LoginSession
+from models.audit import AuditEntry
+from models.setting import SettingValue
+
+__all__ = [
+    "ROLES",
+    "ROLE_OPERATOR",
+    "ROLE_SUPER",
+    "Admin",
+    "AuditEntry",
+    "LoginSession",
+    "SettingValue",
+]

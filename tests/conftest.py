@@ -1,0 +1,193 @@
+"""Shared fixtures: one migrated database per run, emptied between tests; CSRF stays on.
+
+The database is SQLite in a temporary folder unless ``HERALD_TEST_DATABASE_URL`` names
+PostgreSQL or MariaDB; ``HERALD_TEST_REDIS_URL`` moves caches and rate limits to Redis.
+When either is set and its server cannot be reached, the run stops with an error: a
+service run that silently falls back to SQLite would prove nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from cryptography.fernet import Fernet
+from flask.testing import FlaskClient
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TEST_DATABASE_URL = os.environ.get("HERALD_TEST_DATABASE_URL", "")
+TEST_REDIS_URL = os.environ.get("HERALD_TEST_REDIS_URL", "")
+ADMIN_PASSWORD = "correct-horse-battery"
+CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+
+
+def pytest_configure(config):
+    _compile_translations()
+    if TEST_DATABASE_URL:
+        _require_database(TEST_DATABASE_URL)
+    if TEST_REDIS_URL:
+        _require_redis(TEST_REDIS_URL)
+
+
+def pytest_report_header(config):
+    return [f"herald database: {TEST_DATABASE_URL or 'sqlite (temporary file)'}",
+            f"herald redis: {TEST_REDIS_URL or 'none (file cache, in-memory limits)'}"]
+
+
+def _compile_translations() -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "--quiet", "compile",
+                    "-d", str(ROOT / "translations")], check=True)
+
+
+def _require_database(url: str) -> None:
+    from sqlalchemy import create_engine, text
+
+    from config import normalise_database_url
+
+    try:
+        with create_engine(normalise_database_url(url)).connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        raise pytest.UsageError(f"HERALD_TEST_DATABASE_URL={url} is unreachable: {exc}") from exc
+
+
+def _require_redis(url: str) -> None:
+    import redis
+
+    try:
+        redis.Redis.from_url(url).ping()
+    except Exception as exc:
+        raise pytest.UsageError(f"HERALD_TEST_REDIS_URL={url} is unreachable: {exc}") from exc
+
+
+def test_config(tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("herald")
+    config = {
+        "HERALD_ENV": "testing",
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "HERALD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        "HERALD_ALLOW_PRIVATE_URLS": True,
+        "SERVER_NAME": "localhost",
+        "SESSION_COOKIE_SECURE": False,
+        "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{folder / 'test.db'}",
+    }
+    if TEST_REDIS_URL:
+        config.update(REDIS_URL=TEST_REDIS_URL, CACHE_KEY_PREFIX="herald-test:",
+                      RATELIMIT_STORAGE_URI=TEST_REDIS_URL)
+    else:
+        config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=str(folder / "cache"))
+    return config
+
+
+@pytest.fixture(scope="session")
+def base_config(tmp_path_factory) -> dict:
+    return test_config(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def _app(base_config):
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from extensions import db
+
+    app = create_app(base_config)
+    with app.app_context():
+        _drop_everything(db)
+        upgrade(directory=str(ROOT / "migrations"))
+    return app
+
+
+def _drop_everything(db) -> None:
+    """Start the run from an empty database, whatever an earlier run left behind."""
+    from sqlalchemy import MetaData, inspect
+
+    with db.engine.begin() as conn:
+        if conn.dialect.name == "mysql":
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=0")
+        existing = MetaData()
+        existing.reflect(bind=conn)
+        existing.drop_all(bind=conn)
+        if conn.dialect.name == "mysql":
+            conn.exec_driver_sql("SET FOREIGN_KEY_CHECKS=1")
+    assert not inspect(db.engine).get_table_names()
+
+
+@pytest.fixture
+def app(_app):
+    """The session's app, in an app context, with every table emptied afterwards."""
+    from extensions import cache, db, limiter
+
+    with _app.app_context():
+        yield _app
+        db.session.rollback()
+        _empty_tables(db)
+        cache.clear()
+        limiter.reset()
+        db.session.remove()
+
+
+def _empty_tables(db) -> None:
+    with db.engine.begin() as conn:
+        for table in reversed(db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
+
+class HeraldClient(FlaskClient):
+    """A test client that sends a real CSRF token with every form POST, like a browser."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/admin/login", follow_redirects=True).get_data(as_text=True)
+        match = CSRF_INPUT.search(page)
+        assert match, "no CSRF token on the page"
+        return match.group(1)
+
+    def post(self, *args, csrf: bool = True, **kwargs):
+        data = kwargs.get("data")
+        if csrf and isinstance(data, dict) and "csrf_token" not in data:
+            kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
+        return super().post(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = HeraldClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def admin(app):
+    from core.admins import make_admin
+
+    return make_admin("root", ADMIN_PASSWORD, phone="+8613800138000", email="root@example.com")
+
+
+@pytest.fixture
+def auth(client, admin):
+    return AuthActions(client, admin)
+
+
+class AuthActions:
+    def __init__(self, client: HeraldClient, admin):
+        self.client = client
+        self.admin = admin
+
+    def login(self, username: str | None = None, password: str = ADMIN_PASSWORD):
+        return self.client.post("/admin/login", data={
+            "username": username or self.admin.username, "password": password,
+        })
+
+    def logout(self):
+        return self.client.post("/admin/logout")
