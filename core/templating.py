@@ -5,6 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import get_locale
 
+from core.i18n import normalise
+
 from core import catalog
 
 
@@ -31,7 +33,7 @@ def init_app(app: Flask) -> None:
         site_name=_site_name,
         catalog_message=catalog.message,
         catalog_fix=catalog.fix,
-        current_locale=lambda: str(get_locale()),
+        current_locale=lambda: normalise(str(get_locale())) or "zh_CN",
         url_with=url_with,
     )
     app.jinja_env.trim_blocks = True

@@ -91,11 +91,11 @@ def send_with_failover(
 
 
 def _final(attempts: list[SendResult]) -> SendResult:
+    if not attempts:
+        return SendResult.failed("", "not_configured", raw_message="no gateway is configured")
     # A real answer explains more than "skipped", so it wins when there is one.
     tried = [a for a in attempts if a.raw_code != SKIPPED]
-    if tried or attempts:
-        return (tried or attempts)[-1]
-    return SendResult.failed("", "not_configured", raw_message="no gateway is configured")
+    return (tried or attempts)[-1]
 
 
 def _skipped(gateway: str, state: BreakerState) -> SendResult:

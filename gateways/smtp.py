@@ -10,26 +10,20 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import re
 import smtplib
 import ssl
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import default as default_policy
-from email.utils import formatdate, make_msgid
-from html import unescape
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
 from gateways.base import Gateway, GatewayField, Message, SendResult, register
+from gateways.email_message import build_email
 from gateways.http import timeout_option
 
 DEFAULT_PORTS = {"ssl": 465, "starttls": 587, "plain": 25}
-# 7bit: non-ASCII bodies go out base64 / quoted-printable, so servers without 8BITMIME
-# still receive them intact.
-POLICY = default_policy.clone(cte_type="7bit")
 
 
 @register
@@ -74,7 +68,7 @@ class SmtpGateway(Gateway):
         except (OSError, smtplib.SMTPException) as exc:
             return connect_failure(self.name, exc)
         try:
-            return self._deliver(client, email, f"{self.config['host']}")
+            return self._deliver(client, email, str(self.config["host"]))
         finally:
             # The message is already accepted or refused; a failing QUIT changes nothing.
             with contextlib.suppress(OSError, smtplib.SMTPException):
@@ -143,28 +137,6 @@ def login(client: smtplib.SMTP, username: str, password: str) -> None:
     code, reply = client.docmd("AUTH", "PLAIN " + token)
     if code != 235:
         raise smtplib.SMTPAuthenticationError(code, reply)
-
-
-def build_email(message: Message, sender: Address, to: str) -> EmailMessage:
-    """A multipart/alternative message (text, plus HTML when given) with UTF-8 headers."""
-    email = EmailMessage(policy=POLICY)
-    # A line break in a header would let a template inject headers; fold it to a space.
-    email["Subject"] = re.sub(r"[\r\n]+", " ", message.subject)
-    email["From"] = sender
-    email["To"] = to
-    email["Date"] = formatdate(localtime=True)
-    email["Message-ID"] = make_msgid(domain=sender.domain)
-    email.set_content(message.content or html_to_text(message.html))
-    if message.html:
-        email.add_alternative(message.html, subtype="html")
-    return email
-
-
-def html_to_text(html: str) -> str:
-    """A readable text part for an HTML-only message: tags dropped, entities decoded."""
-    text = re.sub(r"(?is)<(script|style).*?</\1>", "", html)
-    text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</tr>|</h\d>", "\n", text)
-    return unescape(re.sub(r"<[^>]+>", "", text)).strip()
 
 
 def connect_failure(gateway: str, exc: BaseException) -> SendResult:

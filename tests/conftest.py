@@ -8,6 +8,7 @@ service run that silently falls back to SQLite would prove nothing.
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 import subprocess
@@ -24,7 +25,7 @@ sys.path.insert(0, str(ROOT))
 TEST_DATABASE_URL = os.environ.get("HERALD_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("HERALD_TEST_REDIS_URL", "")
 ADMIN_PASSWORD = "correct-horse-battery"
-CSRF_INPUT = re.compile(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"')
+CSRF_INPUT = re.compile(r'<input[^>]*name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def pytest_configure(config):
@@ -141,7 +142,16 @@ def _empty_tables(db) -> None:
 
 
 class HeraldClient(FlaskClient):
-    """A test client that sends a real CSRF token with every form POST, like a browser."""
+    """A test client that sends a real CSRF token with every form POST, like a browser.
+
+    Each request runs in a fresh context, as in a server: otherwise Flask would reuse the
+    test's app context, sharing ``g`` and the database session between requests.
+    """
+
+    def open(self, *args, **kwargs):
+        response = contextvars.Context().run(super().open, *args, **kwargs)
+        _see_fresh_state()
+        return response
 
     def csrf_token(self) -> str:
         page = self.get("/admin/login", follow_redirects=True).get_data(as_text=True)
@@ -151,9 +161,26 @@ class HeraldClient(FlaskClient):
 
     def post(self, *args, csrf: bool = True, **kwargs):
         data = kwargs.get("data")
+        if data is None and "json" not in kwargs:
+            data = {}
         if csrf and isinstance(data, dict) and "csrf_token" not in data:
             kwargs["data"] = {**data, "csrf_token": self.csrf_token()}
         return super().post(*args, **kwargs)
+
+
+def _see_fresh_state() -> None:
+    """After a request, let the test body read what the request committed.
+
+    The test's own session may sit in a read transaction (a snapshot, on SQLite WAL and
+    MariaDB), and its settings memo in ``g`` may predate the request.
+    """
+    from flask import g, has_app_context
+
+    from extensions import db
+
+    if has_app_context():
+        db.session.rollback()
+        g.pop("_herald_settings", None)
 
 
 @pytest.fixture

@@ -77,7 +77,7 @@ def form_class(group: str) -> type[FlaskForm]:
     return type(f"{group.title()}SettingsForm", (FlaskForm,), attrs)
 
 
-def build_form(group: str, formdata: Any = None) -> FlaskForm:
+def build_form(group: str) -> FlaskForm:
     """The tab's form, prefilled from the stored values (secrets left blank)."""
     data = {}
     for setting in in_group(group):
@@ -86,7 +86,8 @@ def build_form(group: str, formdata: Any = None) -> FlaskForm:
         value = store.get(setting.name)
         data[field_name(setting.name)] = value if setting.kind == "bool" else \
             setting.to_text(value)
-    return form_class(group)(formdata=formdata, data=data)
+    # Flask-WTF binds the submitted form itself; ``data`` only fills a fresh GET.
+    return form_class(group)(data=data)
 
 
 def submitted_values(form: FlaskForm, group: str) -> dict[str, Any]:

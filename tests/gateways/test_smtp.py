@@ -247,8 +247,8 @@ def test_starttls_missing_on_the_server_is_a_settings_problem(smtp_server):
     assert "STARTTLS" in result.raw_message
 
 
-def test_connection_refused_is_unreachable_and_retryable():
-    result = gateway(free_port()).send(MESSAGE)
+def test_connection_refused_is_unreachable_and_retryable(unused_port):
+    result = gateway(unused_port).send(MESSAGE)
 
     assert (result.ok, result.error, result.retryable) == (False, "unreachable", True)
     assert result.raw_code == "ConnectionRefusedError"
@@ -312,8 +312,8 @@ def test_server_refusals_map_to_catalog_codes(smtp_server, inbox, error, raw_cod
     assert result.raw_message  # the server's own words are kept for the log
 
 
-def test_malformed_address_fails_before_connecting():
-    result = gateway(free_port()).send(Message(to="not-an-address", subject="x", content="x"))
+def test_malformed_address_fails_before_connecting(unused_port):
+    result = gateway(unused_port).send(Message(to="not-an-address", subject="x", content="x"))
 
     assert (result.error, result.retryable) == ("invalid_email", False)
 

@@ -1,0 +1,84 @@
+"""Configuration layers and the refusal to start on unsafe production settings."""
+
+import pytest
+from cryptography.fernet import Fernet
+
+import config
+from config import ConfigError, load_config, normalise_database_url
+
+GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def production(**overrides):
+    return {"HERALD_ENV": "production", "SECRET_KEY": GOOD_KEY,
+            "HERALD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), **overrides}
+
+
+def test_production_accepts_good_configuration():
+    loaded = load_config(production())
+    assert loaded["SESSION_COOKIE_SECURE"] is True
+    assert loaded["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+@pytest.mark.parametrize("key", ["", "short", "a" * 40])
+def test_production_refuses_missing_or_weak_secret_key(key, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="secrets.token_urlsafe"):
+        load_config(production(SECRET_KEY=key))
+
+
+@pytest.mark.parametrize("keys", ["", "not-a-fernet-key"])
+def test_production_refuses_missing_or_bad_encryption_key(keys, monkeypatch):
+    monkeypatch.delenv("HERALD_ENCRYPTION_KEYS", raising=False)
+    with pytest.raises(ConfigError, match="Fernet.generate_key"):
+        load_config(production(HERALD_ENCRYPTION_KEYS=keys))
+
+
+def test_unknown_environment_is_refused():
+    with pytest.raises(ConfigError, match="HERALD_ENV"):
+        load_config(production(HERALD_ENV="staging"))
+
+
+def test_environment_overrides_defaults_and_mapping_overrides_environment(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@db/herald")
+    assert load_config(production())["SQLALCHEMY_DATABASE_URI"] == \
+        "postgresql+psycopg://u@db/herald"
+    monkeypatch.setenv("SECRET_KEY", "short")
+    assert load_config(production())["SECRET_KEY"] == GOOD_KEY
+
+
+def test_development_creates_its_secrets_once(tmp_path, monkeypatch):
+    monkeypatch.setattr(config, "INSTANCE", tmp_path)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("HERALD_ENCRYPTION_KEYS", raising=False)
+    first = load_config({"HERALD_ENV": "development"})
+    second = load_config({"HERALD_ENV": "development"})
+    assert first["SECRET_KEY"] == second["SECRET_KEY"]
+    assert (tmp_path / "encryption_keys").read_text() == first["HERALD_ENCRYPTION_KEYS"]
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+@pytest.mark.parametrize(("url", "expected"), [
+    ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+    ("mysql://root@h/d", "mysql+pymysql://root@h/d"),
+    ("mariadb://root@h/d", "mysql+pymysql://root@h/d"),
+    ("sqlite:///x.db", "sqlite:///x.db"),
+])
+def test_database_urls_get_the_shipped_drivers(url, expected):
+    assert normalise_database_url(url) == expected
+
+
+def test_redis_url_moves_cache_and_limits_to_redis():
+    loaded = load_config(production(REDIS_URL="redis://127.0.0.1:6379/3"))
+    assert loaded["CACHE_TYPE"] == "RedisCache"
+    assert loaded["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
+
+
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
+    from extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite pragmas apply to SQLite only; this run uses " + db.engine.dialect.name)
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
