@@ -102,8 +102,21 @@ class Gateway(ABC):
                                        raw_message="missing: " + ", ".join(missing))
         else:
             result = self._safe_send(message)
+        result.raw_message = self.redact(result.raw_message)
         result.duration_ms = (time.perf_counter() - started) * 1000
         return result
+
+    def redact(self, text: str) -> str:
+        """Blank every secret value out of ``text``.
+
+        requests puts the whole URL into its error messages, and some providers take a
+        password in the query string, so a raw message could otherwise leak it into logs.
+        """
+        for spec in self.fields:
+            value = str(self.config.get(spec.name) or "")
+            if spec.secret and len(value) >= 4:
+                text = text.replace(value, "******")
+        return text
 
     def _safe_send(self, message: Message) -> SendResult:
         from gateways.errors import result_from_exception

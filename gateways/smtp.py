@@ -53,11 +53,20 @@ class SmtpGateway(Gateway):
         """
         return timeout_option(self.options.get("timeout"))
 
+    @property
+    def security(self) -> str:
+        return str(self.config.get("security") or "ssl")
+
     def _send(self, message: Message) -> SendResult:
         try:
             to = validate_email(message.to, check_deliverability=False).normalized
         except EmailNotValidError as exc:
             return SendResult.failed(self.name, "invalid_email", raw_message=str(exc))
+        if self.security not in DEFAULT_PORTS:
+            # Never guess: an unknown value silently treated as plain would send passwords
+            # in the clear.
+            return SendResult.failed(self.name, "not_configured",
+                                     raw_message=f"unknown security {self.security!r}")
         sender = self._sender()
         if sender is None:
             return SendResult.failed(self.name, "not_configured",
@@ -85,9 +94,9 @@ class SmtpGateway(Gateway):
 
     def _open(self) -> smtplib.SMTP:
         """Connect, secure and log in, all under the connect timeout."""
-        security = self.config.get("security") or "ssl"
+        security = self.security
         host = str(self.config["host"]).strip()
-        port = int(self.config.get("port") or DEFAULT_PORTS.get(security, 465))
+        port = int(self.config.get("port") or DEFAULT_PORTS[security])
         timeout = self.timeouts[0]
         local = self.options.get("local_hostname")
         if security == "ssl":

@@ -27,7 +27,7 @@ def test_admin_create(runner, app):
     assert admin.phone == "+8613800138000" and admin.role == "operator"
     duplicate = runner.invoke(args=["admin", "create", "--username", "ops", "--password",
                                     "long-enough-password"])
-    assert duplicate.exit_code == 2 and "taken" in duplicate.output
+    assert duplicate.exit_code == 2 and "该用户名已被使用" in duplicate.output  # site language
 
 
 def test_admin_ensure_prints_credentials_only_the_first_time(runner, app, client):
@@ -51,7 +51,7 @@ def test_settings_get_and_set(runner, app):
 
 def test_settings_set_refuses_bad_values_and_unknown_names(runner, app):
     bad = runner.invoke(args=["settings", "set", "member.code_length", "99"])
-    assert bad.exit_code == 2 and "at most 8" in bad.output.lower()
+    assert bad.exit_code == 2 and "不能大于 8" in bad.output  # the site default language
     unknown = runner.invoke(args=["settings", "get", "nope.nope"])
     assert unknown.exit_code == 2 and "Unknown setting" in unknown.output
 

@@ -17,10 +17,6 @@ import pytest
 
 from tests.fakes.httpserver import FakeServer
 
-# Short timeouts keep failure tests fast; allow_private lets gateways reach 127.0.0.1 fakes.
-OPTIONS = {"timeout": (1.0, 2.0), "allow_private": True}
-
-
 def _is_ip_literal(name: str) -> bool:
     if name.isdigit():  # "2130706433" is 127.0.0.1 to inet_aton, no DNS involved
         return True

@@ -15,6 +15,7 @@ from gateways.http_generic import HttpSmsGateway
 from gateways.smsbao import SmsbaoGateway
 from gateways.tencent import TencentGateway
 from gateways.twilio import TwilioGateway
+from tests.fakes import GATEWAY_OPTIONS
 from tests.fakes.httpserver import Reply
 
 MESSAGE = Message(to="+8613800138000", content="验证码 123456", template_code="SMS_1",
@@ -32,8 +33,7 @@ GATEWAYS = pytest.mark.parametrize("cls", list(CONFIGS), ids=lambda cls: cls.nam
 
 def make(cls, endpoint: str, **options):
     key = "url" if cls is HttpSmsGateway else "endpoint"
-    return cls({**CONFIGS[cls], key: endpoint},
-               {"timeout": (1.0, 2.0), "allow_private": True, **options})
+    return cls({**CONFIGS[cls], key: endpoint}, {**GATEWAY_OPTIONS, **options})
 
 
 def assert_failed(result: SendResult, error: str, retryable: bool, raw_code: str = ""):

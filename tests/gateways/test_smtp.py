@@ -247,6 +247,12 @@ def test_starttls_missing_on_the_server_is_a_settings_problem(smtp_server):
     assert "STARTTLS" in result.raw_message
 
 
+def test_unknown_security_is_refused_rather_than_sent_in_the_clear(unused_port):
+    result = gateway(unused_port, "tls").send(MESSAGE)
+
+    assert (result.error, result.raw_message) == ("not_configured", "unknown security 'tls'")
+
+
 def test_connection_refused_is_unreachable_and_retryable(unused_port):
     result = gateway(unused_port).send(MESSAGE)
 
