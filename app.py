@@ -53,12 +53,13 @@ def register_blueprints(app: Flask) -> None:
         admin_functions,
         admin_home,
         admin_logs,
+        admin_outbox,
         admin_settings,
         language,
     )
 
-    for module in (admin_auth, admin_home, admin_settings, admin_logs, admin_functions,
-                   language):
+    for module in (admin_auth, admin_home, admin_settings, admin_logs, admin_outbox,
+                   admin_functions, language):
         app.register_blueprint(module.bp)
 
 

@@ -2,6 +2,7 @@
 
 from models.admin import ROLE_OPERATOR, ROLE_SUPER, ROLES, Admin, LoginSession
 from models.audit import AuditEntry
+from models.delivery import DeliveryAttempt, OutboxMessage
 from models.setting import SettingValue
 
 __all__ = [
@@ -10,6 +11,8 @@ __all__ = [
     "ROLE_SUPER",
     "Admin",
     "AuditEntry",
+    "DeliveryAttempt",
     "LoginSession",
+    "OutboxMessage",
     "SettingValue",
 ]

@@ -104,11 +104,11 @@ def test_secret_is_never_rendered_and_blank_keeps_it(signed_in):
         assert "TOP-SECRET-VALUE" not in signed_in.get(page).get_data(as_text=True)
     form = tab_form(signed_in, "sms")
     assert form.get(field_name(SECRET), "") == ""
-    form[field_name("sms.signature")] = "New sign"
+    form[field_name("sms.aliyun.sign_name")] = "New sign"
     assert signed_in.post("/admin/settings/sms", data=form).status_code == 302
     settings.invalidate()
     assert settings.get(SECRET) == "TOP-SECRET-VALUE"
-    assert settings.get("sms.signature") == "New sign"
+    assert settings.get("sms.aliyun.sign_name") == "New sign"
 
 
 def test_post_without_csrf_token_is_refused(signed_in):

@@ -140,11 +140,11 @@ def test_secrets_are_encrypted_at_rest(app):
 
 
 def test_audit_entry_records_changes_with_secrets_redacted(app):
-    settings.update({SECRET: "s3cr3t-value-123", "sms.signature": "Herald"}, target="sms")
+    settings.update({SECRET: "s3cr3t-value-123", "sms.aliyun.sign_name": "Herald"}, target="sms")
     entry = db.session.scalar(db.select(AuditEntry).order_by(AuditEntry.id.desc()))
     assert entry.action == "settings.update"
     assert entry.target == "sms"
-    assert entry.changes["sms.signature"] == ["", "Herald"]
+    assert entry.changes["sms.aliyun.sign_name"] == ["", "Herald"]
     assert entry.changes[SECRET] == [store.REDACTED, store.REDACTED]
     assert "s3cr3t" not in json.dumps(entry.changes)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from blueprints.admin_settings import test_send
 from blueprints.guards import admin_blueprint
 from core import catalog, settings
 from core.settings import forms
+from services import messaging
 
 bp = admin_blueprint("admin_settings", __name__, "/settings")
 
@@ -40,8 +42,31 @@ def tab(group: str):
             return redirect(url_for(".tab", group=group))
     if form.errors or form.form_errors:
         flash(f"[invalid_input] {catalog.message('invalid_input')}", "danger")
+    return render_tab(group, form)
+
+
+@bp.route("/<group>/test-send", methods=["POST"])
+def test(group: str):
+    if group not in test_send.TEST_CHANNELS:
+        abort(404)
+    test_form = test_send.TestSendForm()
+    result = None
+    if test_form.validate_on_submit():
+        try:
+            result = test_send.run(group, test_form)
+        except ValueError as exc:
+            test_form.destination.errors = [str(exc)]
+    return render_tab(group, forms.build_form(group), test_form=test_form, test_result=result)
+
+
+def render_tab(group: str, form, test_form=None, test_result=None):
+    testable = group in test_send.TEST_CHANNELS
     return render_template(
         "admin_settings/tab.html",
+        test_form=test_form or (test_send.TestSendForm(formdata=None) if testable else None),
+        test_result=test_result,
+        breakers=_breakers(group) if group == "sms" else [],
+        active_gateway=settings.get(f"{group}.gateway") if testable else None,
         form=form,
         group=settings.GROUPS[group],
         groups=visible_groups(),
@@ -49,3 +74,8 @@ def tab(group: str):
         stored_secrets={forms.field_name(s.name) for s in settings.in_group(group)
                         if s.secret and settings.is_set(s.name)},
     )
+
+
+def _breakers(channel: str) -> list:
+    breaker = messaging.breaker(channel)
+    return [(name, breaker.state(f"{channel}.{name}")) for name in messaging.chain(channel)]

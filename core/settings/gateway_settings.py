@@ -40,9 +40,6 @@ def _channel_settings(channel: str) -> list[Setting]:
             Setting("sms.fallbacks", group, "list", [], _l("Fallback gateways, in order"),
                     _l("Used only when the message certainly did not go out."),
                     choices=gateway_choices("sms"), section=general),
-            Setting("sms.signature", group, "str", "", _l("SMS signature"),
-                    _l("Exactly as approved at the provider, without 【】."),
-                    max_length=40, section=general),
             Setting("sms.breaker_threshold", group, "int", 5,
                     _l("Failures before a gateway is skipped"), minimum=1, maximum=100,
                     section=general),
@@ -72,6 +69,7 @@ def declare_gateway_settings() -> None:
             label = getattr(cls, "label", name)
             wanted += [_field_setting(channel, name, label, spec) for spec in cls.fields]
     declare(*[s for s in wanted if s.name not in SETTINGS])
+    register_group_checks()
 
 
 def gateway_config(channel: str, name: str) -> dict:
@@ -80,3 +78,32 @@ def gateway_config(channel: str, name: str) -> dict:
 
     cls = REGISTRY[channel][name]
     return {spec.name: get(f"{channel}.{name}.{spec.name}") for spec in cls.fields}
+
+
+def _active_gateway_check(channel: str):
+    """Refuse to save a tab whose active gateway lacks a required field (not_configured)."""
+
+    def check(values) -> dict:
+        from core import catalog
+
+        name = values.get(f"{channel}.gateway")
+        cls = REGISTRY[channel].get(name)
+        if cls is None:
+            return {}
+        config = {spec.name: values.get(f"{channel}.{name}.{spec.name}") for spec in cls.fields}
+        labels = {spec.name: spec.label for spec in cls.fields}
+        message = f"[not_configured] {catalog.message('not_configured')}"
+        return {f"{channel}.{name}.{field}": f"{message}: {labels.get(field, field)}"
+                for field in cls(config).missing_fields()}
+
+    return check
+
+
+def register_group_checks() -> None:
+    from core.settings.registry import GROUP_CHECKS
+
+    for channel, (group, _default) in CHANNEL_GROUPS.items():
+        if not any(getattr(c, "channel", None) == channel for c in GROUP_CHECKS[group]):
+            check = _active_gateway_check(channel)
+            check.channel = channel
+            GROUP_CHECKS[group].append(check)

@@ -14,7 +14,7 @@ class SmsbaoFake:
 
     def __init__(self, username: str, password: str, api_key: str) -> None:
         self.username = username
-        self.accepted = {hashlib.md5(password.encode()).hexdigest(), api_key}
+        self.accepted = {hashlib.md5(password.encode(), usedforsecurity=False).hexdigest(), api_key}
         self.force_code = ""
         self.sent: list[dict[str, str]] = []
 

@@ -17,6 +17,7 @@ import pytest
 
 from tests.fakes.httpserver import FakeServer
 
+
 def _is_ip_literal(name: str) -> bool:
     if name.isdigit():  # "2130706433" is 127.0.0.1 to inet_aton, no DNS involved
         return True

@@ -38,8 +38,8 @@ def make(endpoint: str, **config) -> TencentGateway:
 
 def test_documented_signature_example():
     # Tencent's worked example (CVM DescribeInstances, 2019-02-25).
-    payload = ('{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], '
-               '"Name": "instance-name"}]}').encode()
+    payload = (b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], '
+               b'"Name": "instance-name"}]}')
     header = authorization("AKIDz8krbsJ5yKBZQpn74WFkmLPx3EXAMPLE",
                            "Gu5t9xGARNpq86cd98joQYCN3EXAMPLE", "cvm.tencentcloudapi.com",
                            payload, 1551113065, service="cvm")
