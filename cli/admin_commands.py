@@ -9,7 +9,6 @@ from flask import g
 from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
-
 from extensions import db
 from models import Admin
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import get_locale
 
-from core.i18n import normalise
-
 from core import catalog
+from core.i18n import normalise
 
 
 def _site_name() -> str:

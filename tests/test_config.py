@@ -23,14 +23,14 @@ def test_production_accepts_good_configuration():
 @pytest.mark.parametrize("key", ["", "short", "a" * 40])
 def test_production_refuses_missing_or_weak_secret_key(key, monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    with pytest.raises(ConfigError, match="secrets.token_urlsafe"):
+    with pytest.raises(ConfigError, match=r"secrets\.token_urlsafe"):
         load_config(production(SECRET_KEY=key))
 
 
 @pytest.mark.parametrize("keys", ["", "not-a-fernet-key"])
 def test_production_refuses_missing_or_bad_encryption_key(keys, monkeypatch):
     monkeypatch.delenv("HERALD_ENCRYPTION_KEYS", raising=False)
-    with pytest.raises(ConfigError, match="Fernet.generate_key"):
+    with pytest.raises(ConfigError, match=r"Fernet\.generate_key"):
         load_config(production(HERALD_ENCRYPTION_KEYS=keys))
 
 

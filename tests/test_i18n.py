@@ -24,7 +24,8 @@ def admin_pages(app):
 
 @pytest.mark.parametrize("locale", ["zh_CN", "en"])
 def test_catalog_is_complete(locale):
-    with open(ROOT / "translations" / CATALOG_DIRS[locale] / "LC_MESSAGES" / "messages.po", "rb") as handle:
+    path = ROOT / "translations" / CATALOG_DIRS[locale] / "LC_MESSAGES" / "messages.po"
+    with open(path, "rb") as handle:
         catalog = read_po(handle)
     missing = [m.id for m in catalog if m.id and (not m.string or m.fuzzy
                or (isinstance(m.string, tuple) and not all(m.string)))]

@@ -165,7 +165,8 @@ def test_test_send_refuses_bad_json_params(signed_in):
 @pytest.mark.parametrize("group", ["sms", "email", "wechat"])
 def test_channel_tabs_render_in_both_languages_without_secrets(signed_in, group):
     settings.update({"sms.aliyun.access_key_secret": "NEVER-SHOWN-1",
-                     "email.smtp.password": "NEVER-SHOWN-2", "wechat.mp.app_secret": "NEVER-SHOWN-3"})
+                     "email.smtp.password": "NEVER-SHOWN-2",
+                     "wechat.mp.app_secret": "NEVER-SHOWN-3"})
     for language in ("zh-CN", "en"):
         html = signed_in.get(f"/admin/settings/{group}",
                              headers={"Accept-Language": language}).get_data(as_text=True)

@@ -46,7 +46,8 @@ def signed_in(client, auth):
 def test_every_tab_renders(signed_in, group):
     page = signed_in.get(f"/admin/settings/{group}")
     assert page.status_code == 200
-    assert "Save settings" in page.get_data(as_text=True) or "保存设置" in page.get_data(as_text=True)
+    html = page.get_data(as_text=True)
+    assert "Save settings" in html or "保存设置" in html
 
 
 def test_unknown_tab_is_404(signed_in):

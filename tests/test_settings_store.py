@@ -160,8 +160,8 @@ def test_key_rotation_re_encrypts_under_the_new_key(app, base_config):
     settings.update({SECRET: "rotate-me"})
     old_token = stored_row(SECRET).value
     new_key = Fernet.generate_key().decode()
-    rotated_app = create_app({**base_config,
-                              "HERALD_ENCRYPTION_KEYS": f"{new_key},{base_config['HERALD_ENCRYPTION_KEYS']}"})
+    both = f"{new_key},{base_config['HERALD_ENCRYPTION_KEYS']}"
+    rotated_app = create_app({**base_config, "HERALD_ENCRYPTION_KEYS": both})
     with rotated_app.app_context():
         assert settings.rotate_secrets() == 1
         new_token = stored_row(SECRET).value

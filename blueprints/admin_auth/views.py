@@ -37,7 +37,8 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    row = db.session.scalar(db.select(LoginSession).where(LoginSession.key == current_user.session_key))
+    key = current_user.session_key
+    row = db.session.scalar(db.select(LoginSession).where(LoginSession.key == key))
     if row is not None:
         row.revoked_at = utcnow()
         db.session.commit()
