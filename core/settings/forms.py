@@ -6,6 +6,7 @@ refuse exactly the same values with the same words.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -111,10 +112,19 @@ def attach_errors(form: FlaskForm, errors: dict[str, Any]) -> None:
             form.form_errors.append(str(message))
 
 
-def sections(group: str) -> list[tuple[Any, list[str]]]:
+@dataclass(frozen=True)
+class Section:
+    heading: Any
+    gateway: str  # the gateway these fields configure, "" for general settings
+    fields: list[str]
+
+
+def sections(group: str) -> list[Section]:
     """Field names grouped under their sub-headings, in declaration order."""
-    grouped: dict[str, tuple[Any, list[str]]] = {}
+    grouped: dict[str, Section] = {}
     for setting in in_group(group):
         key = str(setting.section)
-        grouped.setdefault(key, (setting.section, []))[1].append(field_name(setting.name))
+        section = grouped.setdefault(
+            key, Section(setting.section, setting.extra.get("gateway", ""), []))
+        section.fields.append(field_name(setting.name))
     return list(grouped.values())

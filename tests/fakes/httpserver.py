@@ -123,6 +123,10 @@ class FakeServer:
 def _make_handler(server: FakeServer) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, like real providers
+        # One buffered write per answer and no Nagle: headers and body sent apart would
+        # meet the client's delayed ACK and cost ~40 ms a request.
+        wbufsize = -1
+        disable_nagle_algorithm = True
 
         def _handle(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
