@@ -67,6 +67,9 @@ def main(count: int) -> None:
                                  "sign_name": "Herald", "endpoint": url},
                                 {"timeout": (2, 5), "allow_private": True})
         session, body = requests.Session(), presigned_body()
+        # Like the gateway's session: no proxy / .netrc lookups from the environment, which
+        # would otherwise make the bare baseline slower and hide the gateway's own cost.
+        session.trust_env = False
         time_gateway(gateway, 100)  # warm both connections and caches
         time_bare(session, url, body, 100)
         per_round = max(count // ROUNDS, 1)

@@ -8,6 +8,7 @@ have sent the message, and a second copy of a verification code is worse than a 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import requests
@@ -99,5 +100,11 @@ def provider_failure(gateway_name: str, table: Mapping[str, str], code: str, mes
 
 def _failed(gateway_name: str, error: str, raw_code: str, raw: object,
             retryable: bool) -> SendResult:
-    return SendResult.failed(gateway_name, error, raw_code=raw_code, raw_message=str(raw),
-                             retryable=retryable)
+    return SendResult.failed(gateway_name, error, raw_code=raw_code,
+                             raw_message=_QUERY.sub("?…", str(raw)), retryable=retryable)
+
+
+# requests puts the URL in its messages ("Max retries exceeded with url: /sms?u=..&p=.."):
+# a GET provider's query holds the API key and the verification code, and raw messages
+# are stored in logs and shown to admins, so the query never leaves this module.
+_QUERY = re.compile(r"\?[^\s'\")]+")

@@ -74,11 +74,12 @@ def test_redis_url_moves_cache_and_limits_to_redis():
     assert loaded["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
 
 
-def test_sqlite_runs_in_wal_mode_with_busy_timeout(app):
+def test_sqlite_runs_in_wal_mode_with_busy_timeout(base_config, tmp_path):
+    from app import create_app
     from extensions import db
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite pragmas apply to SQLite only; this run uses " + db.engine.dialect.name)
-    with db.engine.connect() as conn:
+    app = create_app({**base_config, "DATABASE_URL": f"sqlite:///{tmp_path / 'wal.db'}"})
+    with app.app_context(), db.engine.connect() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1

@@ -5,8 +5,9 @@
         requests.get(server.url + "/sms")
         assert server.requests[0].query["u"] == ["alice"]
 
-A handler may also answer ``Reply.stall(seconds)`` (say nothing, for timeout tests) or
-``Reply.reset()`` (drop the connection with a TCP RST after reading the request).
+A handler may also answer ``Reply.stalled(seconds)`` (say nothing, for timeout tests) or
+``Reply.dropped()`` (drop the connection with a TCP RST after reading the request). Pass
+an ``ssl.SSLContext`` as ``tls`` to serve HTTPS.
 Keep-alive is on, so a client session reuses its connection as it would in production.
 """
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import json
 import socket
+import ssl
 import struct
 import threading
 from collections.abc import Callable
@@ -81,20 +83,28 @@ Handler = Callable[[Request], Reply]
 class FakeServer:
     """Listens on 127.0.0.1, a free port; use as a context manager."""
 
-    def __init__(self, handler: Handler | None = None) -> None:
+    def __init__(self, handler: Handler | None = None,
+                 tls: ssl.SSLContext | None = None) -> None:
         self.default = handler
         self.routes: dict[str, Handler] = {}
         self.requests: list[Request] = []
         self.stopping = threading.Event()
+        self.scheme = "https" if tls else "http"
         self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
         self._httpd.daemon_threads = True
+        if tls:
+            self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         # A short poll interval: shutdown() waits up to one interval, at every teardown.
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.01,),
                                         daemon=True)
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}"
+        return f"{self.scheme}://127.0.0.1:{self.port}"
+
+    @property
+    def port(self) -> int:
+        return self._httpd.server_address[1]
 
     def route(self, path: str, handler: Handler) -> None:
         self.routes[path] = handler

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+import ssl
+
 import pytest
+import requests
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 
 import gateways.http as http
 from gateways.http import RedirectRefused, UnsafeURLError, is_public_address, make_session
@@ -133,3 +141,50 @@ def test_environment_proxies_are_ignored(server, monkeypatch):
     server.route("/", lambda request: Reply.text("direct"))
     assert make_session(allow_private=True).get(server.url + "/", timeout=TIMEOUT).text == "direct"
 
+
+
+def _self_signed(folder, hostname: str) -> tuple[str, str]:
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, hostname)])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(name)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(hours=1))
+            .not_valid_after(now + datetime.timedelta(hours=1))
+            .add_extension(x509.SubjectAlternativeName([x509.DNSName(hostname)]), False)
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), True)
+            .sign(key, hashes.SHA256()))
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM,
+                                           serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    return str(cert_file), str(key_file)
+
+
+@pytest.fixture
+def tls_server(tmp_path):
+    cert, key = _self_signed(tmp_path, "sms.example.test")
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    with FakeServer(lambda request: Reply.text("secure"), tls=context) as server:
+        server.cafile = cert
+        yield server
+
+
+@pytest.mark.parametrize(("name", "ok"), [("sms.example.test", True),
+                                          ("other.example.test", False)])
+def test_guarded_https_verifies_the_host_name_not_the_vetted_address(
+        tls_server, dns, monkeypatch, name, ok):
+    # The socket goes to the vetted IP, but TLS must still check the certificate against
+    # the name in the URL: the production path for every real provider.
+    monkeypatch.setattr(http, "is_public_address", lambda ip: True)
+    dns.names[name] = ["127.0.0.1"]
+    session = make_session()
+    session.verify = tls_server.cafile
+    url = f"https://{name}:{tls_server.port}/"
+    if ok:
+        assert session.get(url, timeout=TIMEOUT).text == "secure"
+    else:
+        with pytest.raises(requests.exceptions.SSLError):
+            session.get(url, timeout=TIMEOUT)
