@@ -151,5 +151,8 @@ class AliyunGateway(HttpGateway):
         if code == "OK":
             return SendResult.sent(self.name, message_id=str(data.get("BizId", "")),
                                    raw_code=code, raw_message=str(data.get("Message", "")))
-        return provider_failure(self.name, ERRORS, code, str(data.get("Message", "")),
-                                response.status_code, response.text)
+        # SignatureDoesNotMatch quotes Alibaba's string to sign, TemplateParam (the
+        # verification code) included; raw messages are logged, so that part is dropped.
+        message = str(data.get("Message", "")).split(" server string to sign is:")[0]
+        return provider_failure(self.name, ERRORS, code, message, response.status_code,
+                                "" if data else response.text)

@@ -20,39 +20,46 @@ from gateways.http import RedirectRefused, UnsafeURLError
 # Provider answers meaning "not processed, try elsewhere": throttling and outages.
 RETRYABLE_ANSWERS = frozenset({"provider_rate_limited", "unreachable"})
 
+# requests puts the URL in its messages ("Max retries exceeded with url: /sms?u=..&p=.."):
+# a GET provider's query holds the API key and the verification code, and raw messages
+# are stored in logs and shown to admins, so a query never reaches a result.
+_QUERY = re.compile(r"\?[^\s'\")]+")
+
 
 def result_from_exception(gateway_name: str, exc: BaseException) -> SendResult:
     """The result for an exception raised while talking to a provider."""
+    text = _QUERY.sub("?…", str(exc))
     if isinstance(exc, UnsafeURLError):
         return _failed(gateway_name, "unreachable", "unsafe_url",
-                       f"address not allowed: {exc}", retryable=False)
+                       f"address not allowed: {text}", retryable=False)
     if isinstance(exc, RedirectRefused):
         # Not retryable: a POST answered by 303 may well have been processed first.
         return _failed(gateway_name, "unreachable", f"HTTP {exc.response.status_code}",
-                       str(exc), retryable=False)
+                       text, retryable=False)
     if isinstance(exc, requests.ConnectTimeout):
-        return _failed(gateway_name, "unreachable", "connect_timeout", exc, retryable=True)
+        return _failed(gateway_name, "unreachable", "connect_timeout", text, retryable=True)
     if isinstance(exc, requests.ReadTimeout):
-        return _failed(gateway_name, "timeout", "read_timeout", exc, retryable=False)
+        return _failed(gateway_name, "timeout", "read_timeout", text, retryable=False)
     if isinstance(exc, requests.ConnectionError):
-        return _connection_failure(gateway_name, exc)
-    return _failed(gateway_name, "unknown", type(exc).__name__, exc, retryable=False)
+        return _connection_failure(gateway_name, exc, text)
+    return _failed(gateway_name, "unknown", type(exc).__name__, text, retryable=False)
 
 
-def _connection_failure(gateway_name: str, exc: requests.ConnectionError) -> SendResult:
+def _connection_failure(gateway_name: str, exc: requests.ConnectionError,
+                        text: str) -> SendResult:
     if isinstance(exc, requests.exceptions.SSLError):
         # The TLS handshake comes before any byte of the request.
-        return _failed(gateway_name, "unreachable", "tls_error", exc, retryable=True)
+        return _failed(gateway_name, "unreachable", "tls_error", text, retryable=True)
     reason = exc.args[0] if exc.args else None
     reason = getattr(reason, "reason", reason)  # urllib3's MaxRetryError wraps the cause
     if isinstance(reason, NameResolutionError):
-        return _failed(gateway_name, "unreachable", "dns_failure", exc, retryable=True)
+        return _failed(gateway_name, "unreachable", "dns_failure", text, retryable=True)
     if isinstance(reason, NewConnectionError):
-        return _failed(gateway_name, "unreachable", "connect_failed", exc, retryable=True)
+        return _failed(gateway_name, "unreachable", "connect_failed", text, retryable=True)
     # Connected, then dropped (reset, closed mid-answer): the provider may have the request.
     return _failed(gateway_name, "unreachable", "connection_dropped",
-                   f"connection dropped after the request was sent; the message may have "
-                   f"gone out: {exc}", retryable=False)
+                   "connection dropped after the request was sent; the message may have "
+                   f"gone out: {text}", retryable=False)
 
 
 def result_from_status(gateway_name: str, status: int, body: str = "") -> SendResult | None:
@@ -100,11 +107,5 @@ def provider_failure(gateway_name: str, table: Mapping[str, str], code: str, mes
 
 def _failed(gateway_name: str, error: str, raw_code: str, raw: object,
             retryable: bool) -> SendResult:
-    return SendResult.failed(gateway_name, error, raw_code=raw_code,
-                             raw_message=_QUERY.sub("?…", str(raw)), retryable=retryable)
-
-
-# requests puts the URL in its messages ("Max retries exceeded with url: /sms?u=..&p=.."):
-# a GET provider's query holds the API key and the verification code, and raw messages
-# are stored in logs and shown to admins, so the query never leaves this module.
-_QUERY = re.compile(r"\?[^\s'\")]+")
+    return SendResult.failed(gateway_name, error, raw_code=raw_code, raw_message=str(raw),
+                             retryable=retryable)

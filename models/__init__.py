@@ -3,6 +3,7 @@
 from models.admin import ROLE_OPERATOR, ROLE_SUPER, ROLES, Admin, LoginSession
 from models.audit import AuditEntry
 from models.delivery import DeliveryAttempt, OutboxMessage
+from models.member import Member
 from models.setting import SettingValue
 
 __all__ = [
@@ -13,6 +14,7 @@ __all__ = [
     "AuditEntry",
     "DeliveryAttempt",
     "LoginSession",
+    "Member",
     "OutboxMessage",
     "SettingValue",
 ]

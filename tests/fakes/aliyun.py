@@ -26,10 +26,14 @@ def _encode(value: str) -> str:
     return quote(value, safe="").replace("+", "%20").replace("*", "%2A").replace("%7E", "~")
 
 
-def expected_signature(secret: str, params: dict[str, str], method: str = "POST") -> str:
+def string_to_sign(params: dict[str, str], method: str = "POST") -> str:
     query = "&".join(f"{_encode(k)}={_encode(params[k])}" for k in sorted(params))
-    string_to_sign = method + "&" + _encode("/") + "&" + _encode(query)
-    digest = hmac.new((secret + "&").encode(), string_to_sign.encode(), hashlib.sha1).digest()
+    return method + "&" + _encode("/") + "&" + _encode(query)
+
+
+def expected_signature(secret: str, params: dict[str, str], method: str = "POST") -> str:
+    text = string_to_sign(params, method)
+    digest = hmac.new((secret + "&").encode(), text.encode(), hashlib.sha1).digest()
     return base64.b64encode(digest).decode()
 
 
@@ -80,7 +84,8 @@ class AliyunFake:
         signature = params.pop("Signature", "")
         if not hmac.compare_digest(signature, expected_signature(secret, params, method)):
             return error("SignatureDoesNotMatch",
-                         "Specified signature does not match our calculation.")
+                         "Specified signature is not matched with our calculation. server "
+                         "string to sign is:" + string_to_sign(params, method))
         return self._check_replay(params)
 
     def _check_replay(self, params: dict[str, str]) -> Reply | None:

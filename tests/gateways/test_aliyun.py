@@ -78,6 +78,8 @@ def test_wrong_secret_is_auth_failed(fake):
         result = make(server.url + "/", access_key_secret="wrong").send(CODE)
     assert (result.error, result.raw_code, result.retryable) == (
         "auth_failed", "SignatureDoesNotMatch", False)
+    # Alibaba quotes its string to sign, which holds TemplateParam: the code stays out.
+    assert result.raw_message == "Specified signature is not matched with our calculation."
 
 
 def test_unknown_key_is_auth_failed(fake):

@@ -104,3 +104,11 @@ def test_a_page_that_is_not_a_code_keeps_its_text(server):
     result = make(server.url).send(CODE)
     assert (result.error, result.raw_code) == ("unknown", "HTTP 200")
     assert "maintenance" in result.raw_message
+
+
+def test_a_failure_never_repeats_the_key_or_the_code(unused_port):
+    # requests names the URL in its errors; a GET query holds the key and the code.
+    result = make(f"http://127.0.0.1:{unused_port}/").send(CODE)
+    assert (result.error, result.raw_code) == ("unreachable", "connect_failed")
+    assert "/sms?…" in result.raw_message
+    assert API_KEY not in result.raw_message and "123456" not in result.raw_message

@@ -1,0 +1,104 @@
+"""The event catalog: every business event and verification-code scene, with its channels
+and variables. Adding an event is one entry here (plus its default templates).
+
+Channels per entry follow the seed pages' notification matrix (seed 000 and 001).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+SMS, EMAIL, INSITE, WECHAT = "sms", "email", "insite", "wechat"
+ALL_CHANNELS = (SMS, EMAIL, INSITE, WECHAT)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    description: object
+    sample: str
+
+
+@dataclass(frozen=True)
+class Event:
+    name: str
+    title: object
+    channels: tuple[str, ...]  # the channels this event may use at all
+    variables: tuple[Variable, ...]
+    scene: bool = False  # a verification-code scene rather than a business event
+    locked: bool = False  # cannot be disabled (operation protection)
+
+    def variable_names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.variables)
+
+    def samples(self) -> dict[str, str]:
+        return {v.name: v.sample for v in self.variables}
+
+
+def _v(name: str, description, sample: str) -> Variable:
+    return Variable(name, description, sample)
+
+
+SITE = _v("site_name", _l("Site name"), "Herald")
+MEMBER = _v("member_name", _l("Member's name or phone"), "138****8000")
+CODE = _v("code", _l("The verification code"), "472913")
+MINUTES = _v("minutes", _l("Minutes the code stays valid"), "10")
+SERVER = _v("server_name", _l("Server name"), "hk-web-01")
+IP = _v("server_ip", _l("Server IP address"), "203.0.113.10")
+EXPIRES = _v("expires_at", _l("Expiry date"), "2026-12-31")
+PRODUCT = _v("product", _l("Product"), "Cloud server 2C4G")
+AMOUNT = _v("amount", _l("Amount"), "99.00")
+OS = _v("os", _l("Operating system"), "Debian 12")
+LOGIN_IP = _v("login_ip", _l("IP address of the sign-in"), "198.51.100.7")
+LOGIN_TIME = _v("login_time", _l("Time of the sign-in"), "2026-11-23 10:05")
+ADMIN = _v("admin_name", _l("Admin username"), "admin")
+ACTION = _v("action", _l("The protected action"), "settings.sms")
+TITLE = _v("title", _l("Notice title"), "Maintenance on Friday")
+BODY = _v("body", _l("Notice text"), "Network maintenance 02:00-04:00.")
+
+_CODE_VARS = (SITE, CODE, MINUTES)
+_SERVER_VARS = (SITE, MEMBER, SERVER, IP)
+
+_ENTRIES = (
+    # Business events (seed 000's matrix, seed 001's bare-metal rows, SPEC section 6).
+    Event("server_opened", _l("Server opened"), ALL_CHANNELS, (*_SERVER_VARS, PRODUCT, EXPIRES)),
+    Event("server_renewed", _l("Server renewed"), ALL_CHANNELS, (*_SERVER_VARS, EXPIRES, AMOUNT)),
+    Event("server_reinstalled", _l("Server reinstalled"), ALL_CHANNELS, (*_SERVER_VARS, OS)),
+    Event("server_upgraded", _l("Server upgraded"), ALL_CHANNELS, (*_SERVER_VARS, PRODUCT)),
+    Event("cloud_refund", _l("Cloud server refund"), ALL_CHANNELS, (*_SERVER_VARS, AMOUNT)),
+    Event("expiry_reminder", _l("Cloud server expiry reminder"), ALL_CHANNELS,
+          (*_SERVER_VARS, EXPIRES)),
+    Event("expiry_reminder_2", _l("Cloud server expiry reminder 2"), ALL_CHANNELS,
+          (*_SERVER_VARS, EXPIRES)),
+    Event("push_notice", _l("Cloud server push notice"), ALL_CHANNELS, (SITE, MEMBER, TITLE, BODY)),
+    Event("baremetal_autorenew_failed", _l("Bare-metal auto-renewal failed"), ALL_CHANNELS,
+          (*_SERVER_VARS, EXPIRES, AMOUNT)),
+    Event("baremetal_downgrade_scheduled", _l("Bare-metal downgrade scheduled"), ALL_CHANNELS,
+          (*_SERVER_VARS, EXPIRES)),
+    Event("admin_login_notice", _l("Admin sign-in notice"), (SMS, EMAIL, WECHAT),
+          (SITE, ADMIN, LOGIN_IP, LOGIN_TIME)),
+    # Verification-code scenes (SPEC section 5; seed 001's notification table).
+    Event("register", _l("Member registration code"), (SMS,), _CODE_VARS, scene=True),
+    Event("login", _l("Member sign-in code"), (SMS,), _CODE_VARS, scene=True),
+    Event("reset_password", _l("Password reset code"), (SMS, EMAIL), _CODE_VARS, scene=True),
+    Event("change_email", _l("Change email code"), (SMS, EMAIL), _CODE_VARS, scene=True),
+    Event("change_phone", _l("Change bound phone code"), (SMS, EMAIL), _CODE_VARS, scene=True),
+    Event("change_protection", _l("Change password protection code"), (SMS, EMAIL), _CODE_VARS,
+          scene=True),
+    Event("operation_protection", _l("Operation protection code"), (SMS, EMAIL),
+          (*_CODE_VARS, ACTION), scene=True, locked=True),
+    Event("admin_login", _l("Admin sign-in code"), (SMS, EMAIL), (*_CODE_VARS, ADMIN),
+          scene=True),
+)
+
+EVENTS: dict[str, Event] = {event.name: event for event in _ENTRIES}
+SCENES: tuple[str, ...] = tuple(e.name for e in _ENTRIES if e.scene)
+
+
+def get(name: str) -> Event:
+    try:
+        return EVENTS[name]
+    except KeyError:
+        raise KeyError(f"unknown event or scene {name!r}") from None
