@@ -34,7 +34,8 @@ def _scene_templates(scene: str) -> dict:
             "subject": f"{{{{ site_name }}}}：{zh_purpose}验证码",
             "text": f"您正在{zh_purpose}。\n\n{_ZH_CODE_SMS}\n\n如非本人操作，请忽略本邮件。",
             "html": f"<p>您正在{zh_purpose}。</p><p>您的验证码是 <strong>{{{{ code }}}}</strong>，"
-                    "{{ minutes }}分钟内有效。请勿泄露给他人。</p><p>如非本人操作，请忽略本邮件。</p>",
+                    "{{ minutes }}分钟内有效。请勿泄露给他人。</p>"
+                    "<p>如非本人操作，请忽略本邮件。</p>",
         },
         ("email", "en"): {
             "subject": "{{ site_name }}: your code to " + en_purpose,
