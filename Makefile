@@ -45,6 +45,7 @@ i18n: install-dev
 		--ignore-dirs='.venv tests bench node_modules' -o translations/messages.pot .
 	$(BIN)/pybabel --quiet update -i translations/messages.pot -d translations --no-fuzzy-matching
 	$(BIN)/python tools/fill_en_catalog.py translations/en/LC_MESSAGES/messages.po
+	$(BIN)/python tools/translate.py
 
 bench: install-dev
 	@for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
