@@ -102,7 +102,7 @@ def _app(base_config):
     app = create_app(base_config)
     with app.app_context():
         _drop_everything(db)
-        upgrade(directory=str(ROOT / "migrations"))
+        upgrade(directory=str(ROOT / "migrations"), revision="heads")
     return app
 
 
