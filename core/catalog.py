@@ -232,6 +232,32 @@ _ENTRIES = (
     ),
 )
 
+_API_ENTRIES = (
+    CatalogEntry(
+        "request_expired",
+        "请求已过期（时间戳与服务器时间相差超过 300 秒）",
+        "The request expired (its timestamp is more than 300 s from the server clock)",
+        "校准发送方服务器时间（建议开启 NTP 时间同步），并使用当前时间戳重新签名。",
+        "Sync the caller's clock (enable NTP) and sign again with the current timestamp.",
+    ),
+    CatalogEntry(
+        "nonce_replayed",
+        "请求重复（nonce 已使用）",
+        "The request was replayed (its nonce was already used)",
+        "每个请求使用新的随机 nonce；重试时也要重新生成 nonce 和签名。",
+        "Use a fresh random nonce for every request, retries included, and sign again.",
+    ),
+    CatalogEntry(
+        "client_disabled",
+        "接口账号已停用",
+        "The API client is disabled",
+        "联系上级平台管理员启用该接口账号。",
+        "Ask the upstream's admin to enable this API client.",
+    ),
+)
+
+_ENTRIES = (*_ENTRIES, *_API_ENTRIES)
+
 CATALOG: dict[str, CatalogEntry] = {entry.code: entry for entry in _ENTRIES}
 
 
