@@ -56,10 +56,12 @@ def register_blueprints(app: Flask) -> None:
         admin_outbox,
         admin_settings,
         language,
+        member_account,
+        member_auth,
     )
 
     for module in (admin_auth, admin_home, admin_settings, admin_logs, admin_outbox,
-                   admin_functions, language):
+                   admin_functions, language, member_auth, member_account):
         app.register_blueprint(module.bp)
 
 

@@ -1,6 +1,6 @@
 """Locale and time zone selection for Flask-Babel.
 
-Locale: the signed-in admin's choice, else the visitor's choice (session), else the
+Locale: the signed-in admin's or member's choice, else the visitor's choice (session), else the
 browser's Accept-Language, else the site default (Basic setting).
 """
 
@@ -31,7 +31,8 @@ def select_locale() -> str:
     if not has_request_context():  # CLI and background work speak the site's language
         return _site_default()
     choice = getattr(current_user, "language", "") if _signed_in() else ""
-    choice = normalise(choice) or normalise(session.get(LANGUAGE_SESSION_KEY))
+    choice = normalise(choice) or normalise(_member_language()) or \
+        normalise(session.get(LANGUAGE_SESSION_KEY))
     if choice:
         return choice
     browser = request.accept_languages.best_match(["zh_CN", "zh-CN", "zh", "en", "en-US", "en-GB"])
@@ -54,6 +55,17 @@ def _site_default() -> str:
         return settings.get("basic.default_language")
     except Exception:  # the database may be down while an error page renders
         return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _member_language() -> str:
+    """The signed-in member's stored choice (members are not Flask-Login users)."""
+    try:
+        from core.member_auth import current_member
+
+        member = current_member()
+    except Exception:  # the database may be down while an error page renders
+        return ""
+    return member.language if member is not None else ""
 
 
 def _signed_in() -> bool:

@@ -5,7 +5,10 @@ from models.api_client import KIND_EVENTS, KIND_RESELLER, ApiClient, ApiNonce
 from models.audit import AuditEntry
 from models.delivery import DeliveryAttempt, OutboxMessage
 from models.member import Member
+from models.member_session import MemberSession
+from models.message import InsiteMessage
 from models.setting import SettingValue
+from models.template import EventSetting, MessageTemplate
 
 __all__ = [
     "KIND_EVENTS",
@@ -18,8 +21,12 @@ __all__ = [
     "ApiNonce",
     "AuditEntry",
     "DeliveryAttempt",
+    "EventSetting",
+    "InsiteMessage",
     "LoginSession",
     "Member",
+    "MemberSession",
+    "MessageTemplate",
     "OutboxMessage",
     "SettingValue",
 ]

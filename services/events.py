@@ -29,6 +29,11 @@ class Event:
     variables: tuple[Variable, ...]
     scene: bool = False  # a verification-code scene rather than a business event
     locked: bool = False  # cannot be disabled (operation protection)
+    # Channels switched on until an admin saves the matrix; None = every allowed channel.
+    default_channels: tuple[str, ...] | None = None
+
+    def initial_channels(self) -> tuple[str, ...]:
+        return self.channels if self.default_channels is None else self.default_channels
 
     def variable_names(self) -> tuple[str, ...]:
         return tuple(v.name for v in self.variables)
@@ -57,28 +62,44 @@ ADMIN = _v("admin_name", _l("Admin username"), "admin")
 ACTION = _v("action", _l("The protected action"), "settings.sms")
 TITLE = _v("title", _l("Notice title"), "Maintenance on Friday")
 BODY = _v("body", _l("Notice text"), "Network maintenance 02:00-04:00.")
+CHANGE = _v("change", _l("What changed on the account"), "bound phone")
+TIME = _v("time", _l("Time of the change"), "2026-11-23 10:05")
+CHANGE_IP = _v("ip", _l("IP address the change came from"), "198.51.100.7")
 
 _CODE_VARS = (SITE, CODE, MINUTES)
 _SERVER_VARS = (SITE, MEMBER, SERVER, IP)
+# Seed 000: server notices start with in-site and WeChat on; seed 001: bare-metal notices
+# with SMS, email and in-site on.
+_SEED_000 = (INSITE, WECHAT)
+_SEED_001 = (SMS, EMAIL, INSITE)
 
 _ENTRIES = (
     # Business events (seed 000's matrix, seed 001's bare-metal rows, SPEC section 6).
-    Event("server_opened", _l("Server opened"), ALL_CHANNELS, (*_SERVER_VARS, PRODUCT, EXPIRES)),
-    Event("server_renewed", _l("Server renewed"), ALL_CHANNELS, (*_SERVER_VARS, EXPIRES, AMOUNT)),
-    Event("server_reinstalled", _l("Server reinstalled"), ALL_CHANNELS, (*_SERVER_VARS, OS)),
-    Event("server_upgraded", _l("Server upgraded"), ALL_CHANNELS, (*_SERVER_VARS, PRODUCT)),
-    Event("cloud_refund", _l("Cloud server refund"), ALL_CHANNELS, (*_SERVER_VARS, AMOUNT)),
+    Event("server_opened", _l("Server opened"), ALL_CHANNELS, (*_SERVER_VARS, PRODUCT, EXPIRES),
+          default_channels=_SEED_000),
+    Event("server_renewed", _l("Server renewed"), ALL_CHANNELS, (*_SERVER_VARS, EXPIRES, AMOUNT),
+          default_channels=_SEED_000),
+    Event("server_reinstalled", _l("Server reinstalled"), ALL_CHANNELS, (*_SERVER_VARS, OS),
+          default_channels=_SEED_000),
+    Event("server_upgraded", _l("Server upgraded"), ALL_CHANNELS, (*_SERVER_VARS, PRODUCT),
+          default_channels=_SEED_000),
+    Event("cloud_refund", _l("Cloud server refund"), ALL_CHANNELS, (*_SERVER_VARS, AMOUNT),
+          default_channels=_SEED_000),
     Event("expiry_reminder", _l("Cloud server expiry reminder"), ALL_CHANNELS,
-          (*_SERVER_VARS, EXPIRES)),
+          (*_SERVER_VARS, EXPIRES), default_channels=_SEED_000),
     Event("expiry_reminder_2", _l("Cloud server expiry reminder 2"), ALL_CHANNELS,
-          (*_SERVER_VARS, EXPIRES)),
-    Event("push_notice", _l("Cloud server push notice"), ALL_CHANNELS, (SITE, MEMBER, TITLE, BODY)),
+          (*_SERVER_VARS, EXPIRES), default_channels=_SEED_000),
+    Event("push_notice", _l("Cloud server push notice"), ALL_CHANNELS, (SITE, MEMBER, TITLE, BODY),
+          default_channels=_SEED_000),
     Event("baremetal_autorenew_failed", _l("Bare-metal auto-renewal failed"), ALL_CHANNELS,
-          (*_SERVER_VARS, EXPIRES, AMOUNT)),
+          (*_SERVER_VARS, EXPIRES, AMOUNT), default_channels=_SEED_001),
     Event("baremetal_downgrade_scheduled", _l("Bare-metal downgrade scheduled"), ALL_CHANNELS,
-          (*_SERVER_VARS, EXPIRES)),
+          (*_SERVER_VARS, EXPIRES), default_channels=_SEED_001),
     Event("admin_login_notice", _l("Admin sign-in notice"), (SMS, EMAIL, WECHAT),
           (SITE, ADMIN, LOGIN_IP, LOGIN_TIME)),
+    # Security notice to the member after a change of phone, email, password or protection.
+    Event("account_changed", _l("Account changed notice"), (SMS, EMAIL, INSITE),
+          (SITE, MEMBER, CHANGE, TIME, CHANGE_IP)),
     # Verification-code scenes (SPEC section 5; seed 001's notification table).
     Event("register", _l("Member registration code"), (SMS,), _CODE_VARS, scene=True),
     Event("login", _l("Member sign-in code"), (SMS,), _CODE_VARS, scene=True),

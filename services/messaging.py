@@ -51,6 +51,11 @@ def build_gateway(channel: str, name: str) -> Gateway:
     return gateway
 
 
+def forget_gateways() -> None:
+    """Drop the reused gateway objects (and their connections); Clear cache calls this."""
+    current_app.extensions.pop(_POOL_KEY, None)
+
+
 def chain(channel: str) -> list[str]:
     """Active gateway first, then the fallbacks (SMS only), each once."""
     names = [settings.get(f"{channel}.gateway")]

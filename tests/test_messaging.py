@@ -172,3 +172,33 @@ def test_channel_tabs_render_in_both_languages_without_secrets(signed_in, group)
                              headers={"Accept-Language": language}).get_data(as_text=True)
         assert "NEVER-SHOWN" not in html
         assert ("测试发送" if language == "zh-CN" else "Test send") in html
+
+
+def test_clear_cache_forgets_reused_gateways(app, client, auth):
+    first = messaging.build_gateway("sms", "aliyun")
+    auth.login()
+    client.post("/admin/functions/clear-cache")
+    assert messaging.build_gateway("sms", "aliyun") is not first
+
+
+def test_breaker_skips_a_failing_gateway_and_records_the_skip(app):
+    settings.update({"sms.gateway": "aliyun", "sms.fallbacks": "log", "sms.breaker_threshold": 2,
+                     "sms.aliyun.endpoint": f"http://127.0.0.1:{closed_port()}/", **ALIYUN})
+    for _ in range(2):
+        messaging.send("sms", code_message())
+    delivery = messaging.send("sms", code_message())
+    assert delivery.ok and delivery.result.gateway == "log"
+    last_two = attempts()[-2:]
+    assert (last_two[0].gateway, last_two[0].status) == ("aliyun", "skipped")
+    assert last_two[1].gateway == "log"
+
+
+def test_sms_tab_shows_breaker_state(app, client, auth):
+    settings.update({"sms.gateway": "aliyun", "sms.fallbacks": "log", "sms.breaker_threshold": 1,
+                     "sms.aliyun.endpoint": f"http://127.0.0.1:{closed_port()}/", **ALIYUN})
+    messaging.send("sms", code_message())
+    auth.login()
+    html = client.get("/admin/settings/sms", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert "aliyun: skipped after repeated failures" in html
+    assert "log: healthy" in html

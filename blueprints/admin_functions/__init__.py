@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from blueprints.guards import admin_blueprint
 from core import audit, settings
 from extensions import cache, db
+from services import messaging
 
 bp = admin_blueprint("admin_functions", __name__, "/functions")
 
@@ -21,6 +22,7 @@ def clear_cache():
     # so clearing it is the seed's 清除缓存 fix for a stale access_token.
     cache.clear()
     settings.invalidate()
+    messaging.forget_gateways()
     audit.record("cache.clear")
     db.session.commit()
     flash(_("The cache was cleared."), "success")

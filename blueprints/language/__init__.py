@@ -19,4 +19,14 @@ def switch():
         if current_user.is_authenticated and hasattr(current_user, "language"):
             current_user.language = choice
             db.session.commit()
+        _remember_for_member(choice)
     return redirect(_safe_next(request.form.get("next")))
+
+
+def _remember_for_member(choice: str) -> None:
+    from core.member_auth import current_member
+
+    member = current_member()
+    if member is not None:
+        member.language = choice
+        db.session.commit()

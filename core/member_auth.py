@@ -1,0 +1,114 @@
+"""Member sign-in, kept apart from the admins' Flask-Login session.
+
+The cookie session holds only ``member_sid``, the random key of a ``MemberSession`` row:
+logging out revokes that row, and every login makes a new one (so a key seen before
+login is worthless after it).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+from typing import Any
+
+from flask import g, jsonify, redirect, request, session, url_for
+
+from extensions import db
+from models.base import utcnow
+from models.member import Member
+from models.member_session import MemberSession
+
+SESSION_KEY = "member_sid"
+IDLE_TIMEOUT = timedelta(days=7)
+ABSOLUTE_TIMEOUT = timedelta(days=30)
+LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+_UNSET = object()
+
+
+def current_member() -> Member | None:
+    """The signed-in member of this request, or None (looked up once per request)."""
+    cached = g.get("_current_member", _UNSET)
+    if cached is _UNSET:
+        cached = _load()
+        g._current_member = cached
+    return cached
+
+
+def login_member(member: Member) -> MemberSession:
+    """Sign ``member`` in on a fresh session row, revoking the browser's previous one."""
+    _revoke(session.get(SESSION_KEY))
+    row = MemberSession(member_id=member.id, ip=(request.remote_addr or "")[:45],
+                        user_agent=(request.user_agent.string or "")[:255])
+    db.session.add(row)
+    member.last_login_at = utcnow()
+    db.session.commit()
+    session[SESSION_KEY] = row.key
+    g._current_member = member
+    return row
+
+
+def logout_member() -> None:
+    """Revoke this browser's session row and forget its key."""
+    _revoke(session.pop(SESSION_KEY, None))
+    db.session.commit()
+    g._current_member = None
+
+
+def revoke_all(member: Member, keep_current: bool = True) -> int:
+    """Revoke the member's other sessions (after a password reset); returns how many."""
+    query = db.update(MemberSession).where(MemberSession.member_id == member.id,
+                                           MemberSession.revoked_at.is_(None))
+    current = session.get(SESSION_KEY)
+    if keep_current and current:
+        query = query.where(MemberSession.key != current)
+    result = db.session.execute(query.values(revoked_at=utcnow()))
+    db.session.commit()
+    return result.rowcount or 0
+
+
+def member_required(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Views for signed-in members only: JSON callers get 401, browsers the login page."""
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if current_member() is None:
+            return _unauthorized()
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _load() -> Member | None:
+    key = session.get(SESSION_KEY)
+    if not key:
+        return None
+    row = db.session.scalar(db.select(MemberSession).where(MemberSession.key == key))
+    if row is None or row.revoked_at is not None or not row.member.active:
+        session.pop(SESSION_KEY, None)
+        return None
+    now = utcnow()
+    if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
+        row.revoked_at = now
+        db.session.commit()
+        session.pop(SESSION_KEY, None)
+        return None
+    if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
+        row.last_seen_at = now
+        db.session.commit()
+    return row.member
+
+
+def _revoke(key: str | None) -> None:
+    if key:
+        db.session.execute(db.update(MemberSession)
+                           .where(MemberSession.key == key, MemberSession.revoked_at.is_(None))
+                           .values(revoked_at=utcnow()))
+
+
+def _unauthorized() -> Any:
+    from core import catalog
+
+    if request.is_json or request.accept_mimetypes.best == "application/json":
+        return jsonify(code="login_required", message=catalog.message("login_required")), 401
+    return redirect(url_for("member_auth.login", next=request.full_path.rstrip("?")))

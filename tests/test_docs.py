@@ -1,0 +1,23 @@
+"""Reference pages derived from code stay true to it."""
+
+from pathlib import Path
+
+import pytest
+
+from tools import gen_docs
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("path", sorted(gen_docs.PAGES))
+def test_generated_page_is_current(path):
+    assert (ROOT / path).read_text(encoding="utf-8") == gen_docs.PAGES[path](), \
+        f"{path} is stale: run .venv/bin/python tools/gen_docs.py"
+
+
+def test_readme_names_every_configuration_variable():
+    import config
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in config.ENVIRONMENT:
+        assert f"`{name}`" in readme, name
