@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from importlib import import_module
 from typing import Any
 
 from flask import Flask
@@ -47,22 +48,27 @@ def register_gateways(app: Flask) -> None:
     declare_gateway_settings()
 
 
-def register_blueprints(app: Flask) -> None:
-    from blueprints import (
-        admin_auth,
-        admin_functions,
-        admin_home,
-        admin_logs,
-        admin_outbox,
-        admin_settings,
-        language,
-        member_account,
-        member_auth,
-    )
+# One line per area: each names a package in blueprints/ that exposes ``bp``.
+BLUEPRINTS = (
+    "admin_auth",
+    "admin_home",
+    "admin_settings",
+    "admin_logs",
+    "admin_outbox",
+    "admin_functions",
+    "admin_admins",
+    "admin_templates",
+    "language",
+    "member_auth",
+    "member_account",
+    "admin_resellers",
+    "api_sms",
+)
 
-    for module in (admin_auth, admin_home, admin_settings, admin_logs, admin_outbox,
-                   admin_functions, language, member_auth, member_account):
-        app.register_blueprint(module.bp)
+
+def register_blueprints(app: Flask) -> None:
+    for name in BLUEPRINTS:
+        app.register_blueprint(import_module(f"blueprints.{name}").bp)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -25,8 +25,6 @@ CSP = {
     "object-src": "'none'",
 }
 
-SESSION_IDLE_TIMEOUT = timedelta(hours=2)
-SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=12)
 LAST_SEEN_RESOLUTION = timedelta(minutes=1)
 
 
@@ -65,9 +63,12 @@ def load_admin_session(key: str):
     row = db.session.scalar(db.select(LoginSession).where(LoginSession.key == key))
     if row is None or row.revoked_at is not None or not row.admin.active:
         return None
+    from core import settings
+
     now = utcnow()
-    if now - row.last_seen_at > SESSION_IDLE_TIMEOUT or \
-            now - row.created_at > SESSION_ABSOLUTE_TIMEOUT:
+    idle = timedelta(minutes=settings.get("basic.session_idle_minutes"))
+    absolute = timedelta(hours=settings.get("basic.session_absolute_hours"))
+    if now - row.last_seen_at > idle or now - row.created_at > absolute:
         row.revoked_at = now
         db.session.commit()
         return None

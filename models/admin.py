@@ -28,6 +28,8 @@ class Admin(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(16), default=ROLE_SUPER)
     language: Mapped[str] = mapped_column(String(8), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    # Ask for an admin_login code after the password (a Basic setting can force it for all).
+    login_code: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
@@ -61,5 +63,7 @@ class LoginSession(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # Operation protection: a confirmed code covers this session until then.
+    protected_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     admin: Mapped[Admin] = relationship(lazy="joined")

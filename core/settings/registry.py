@@ -74,6 +74,30 @@ declare(
             _l("Times in pages and messages are shown in this zone.")),
 )
 
+_SECURITY = _l("Admin security")
+
+declare(
+    Setting("basic.admin_login_code_required", "basic", "bool", False,
+            _l("Every admin signs in with a code"),
+            _l("After the password, an admin_login code by SMS or email; admins can also turn "
+               "it on for themselves."), section=_SECURITY),
+    Setting("basic.lockout_threshold", "basic", "int", 5, _l("Failed sign-ins before lockout"),
+            _l("Counted per account and per IP address."), minimum=3, maximum=100,
+            section=_SECURITY),
+    Setting("basic.lockout_minutes", "basic", "int", 15, _l("Lockout duration (minutes)"),
+            minimum=1, maximum=1440, section=_SECURITY),
+    Setting("basic.session_idle_minutes", "basic", "int", 120,
+            _l("Sign out after this many idle minutes"), minimum=5, maximum=1440,
+            section=_SECURITY),
+    Setting("basic.session_absolute_hours", "basic", "int", 12,
+            _l("Sign out this many hours after sign-in"), minimum=1, maximum=720,
+            section=_SECURITY),
+    Setting("basic.protection_window_minutes", "basic", "int", 5,
+            _l("Minutes one operation-protection code covers"),
+            _l("For the admin and browser session that confirmed it; protection itself cannot "
+               "be turned off."), minimum=1, maximum=30, section=_SECURITY),
+)
+
 _CODES = _l("Verification codes")
 _LIMITS = _l("Send limits")
 _CAPTCHA = _l("Behaviour captcha")
@@ -123,3 +147,22 @@ def _password_bounds(values: Mapping[str, Any]) -> dict[str, Any]:
     if values["member.password_min"] > values["member.password_max"]:
         return {"member.password_max": _l("Must not be below the minimum length.")}
     return {}
+
+_RETENTION = _l("Log retention")
+_KEEP_HELP = _l("Rows older than this are deleted by `flask --app app logs prune`; 0 keeps "
+                "them forever.")
+
+declare(
+    Setting("basic.retention_codes_days", "basic", "int", 180,
+            _l("Keep the verification-code log (days)"), _KEEP_HELP, minimum=0,
+            maximum=3650, section=_RETENTION),
+    Setting("basic.retention_notifications_days", "basic", "int", 180,
+            _l("Keep the notification log and Outbox (days)"), _KEEP_HELP, minimum=0,
+            maximum=3650, section=_RETENTION),
+    Setting("basic.retention_audit_days", "basic", "int", 365,
+            _l("Keep the admin operation log (days)"), _KEEP_HELP, minimum=0, maximum=3650,
+            section=_RETENTION),
+    Setting("basic.retention_logins_days", "basic", "int", 180,
+            _l("Keep the login log (days)"), _KEEP_HELP, minimum=0, maximum=3650,
+            section=_RETENTION),
+)

@@ -1,0 +1,100 @@
+"""Site → Admins: roles, create / disable / reset, own profile."""
+
+import pytest
+
+from core.admins import make_admin
+from extensions import db
+from models import Admin, AuditEntry, LoginSession
+from tests.conftest import ADMIN_PASSWORD
+
+
+@pytest.fixture
+def operator(app):
+    return make_admin("ops", "operator-password", role="operator", email="ops@example.com")
+
+
+def login_as(client, username, password):
+    return client.post("/admin/login", data={"username": username, "password": password})
+
+
+def test_super_admin_creates_an_admin(client, auth):
+    auth.login()
+    response = client.post("/admin/admins/new", data={
+        "username": "newbie", "password": "a-long-password", "phone": "13900139000",
+        "email": "n@example.com", "role": "operator"})
+    assert response.status_code == 302
+    created = db.session.scalar(db.select(Admin).where(Admin.username == "newbie"))
+    assert created.role == "operator" and created.phone == "+8613900139000"
+    assert db.session.scalar(db.select(AuditEntry).where(AuditEntry.action == "admin.create"))
+
+
+def test_create_refuses_bad_input_inline(client, auth):
+    auth.login()
+    html = client.post("/admin/admins/new", data={"username": "x", "password": "short",
+                                                  "role": "super"},
+                       headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "is-invalid" in html
+    assert db.session.scalar(db.select(db.func.count()).select_from(Admin)) == 1
+
+
+def test_operators_cannot_manage_admins(client, admin, operator):
+    login_as(client, "ops", "operator-password")
+    assert client.get("/admin/admins/").status_code == 200
+    assert client.get("/admin/admins/new").status_code == 403
+    assert client.post(f"/admin/admins/{admin.id}", data={"role": "operator"}).status_code == 403
+    assert client.post(f"/admin/admins/{admin.id}/password",
+                       data={"password": "x" * 12, "confirm": "x" * 12}).status_code == 403
+
+
+def test_disabling_an_admin_ends_their_sessions(client, auth, operator, app):
+    other = app.test_client()
+    other.post("/admin/login", data={"username": "ops", "password": "operator-password"},
+               headers={})  # no CSRF token: refused, so sign in properly below
+    from tests.conftest import HeraldClient
+
+    app.test_client_class = HeraldClient
+    ops_client = app.test_client()
+    login_as(ops_client, "ops", "operator-password")
+    assert ops_client.get("/admin/").status_code == 200
+    auth.login()
+    client.post(f"/admin/admins/{operator.id}", data={
+        "role": "operator", "email": "ops@example.com"})  # "active" unticked
+    assert ops_client.get("/admin/").status_code == 302
+    assert db.session.get(Admin, operator.id).active is False
+
+
+def test_the_last_super_admin_cannot_be_demoted(client, auth):
+    auth.login()
+    html = client.post(f"/admin/admins/{auth.admin.id}", data={
+        "role": "operator", "active": "y"}, headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    assert "At least one active super admin must remain." in html
+    assert db.session.get(Admin, auth.admin.id).role == "super"
+
+
+def test_reset_password_ends_sessions_and_audits_without_the_password(client, auth, operator):
+    auth.login()
+    response = client.post(f"/admin/admins/{operator.id}/password", data={
+        "password": "brand-new-password", "confirm": "brand-new-password"})
+    assert response.status_code == 302
+    entry = db.session.scalar(db.select(AuditEntry).where(
+        AuditEntry.action == "admin.password_reset"))
+    assert "brand-new-password" not in str(entry.changes)
+    client.post("/admin/logout")
+    assert login_as(client, "ops", "brand-new-password").status_code == 302
+
+
+def test_own_profile_and_password(client, auth):
+    auth.login()
+    response = client.post("/admin/admins/me", data={"phone": "13700137000",
+                                                     "email": "me@example.com"})
+    assert response.status_code == 302
+    assert db.session.get(Admin, auth.admin.id).phone == "+8613700137000"
+    response = client.post("/admin/admins/me/password", data={
+        "password": "another-password", "confirm": "another-password"})
+    assert response.status_code == 302
+    assert client.get("/admin/").status_code == 200  # this session survives
+    assert db.session.scalar(db.select(db.func.count()).select_from(LoginSession).where(
+        LoginSession.revoked_at.is_(None))) == 1
+    client.post("/admin/logout")
+    assert login_as(client, "root", ADMIN_PASSWORD).status_code == 200  # old one refused
