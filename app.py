@@ -57,12 +57,22 @@ BLUEPRINTS = (
     "admin_outbox",
     "admin_functions",
     "admin_admins",
+    "admin_protection",
     "admin_templates",
     "language",
     "member_auth",
     "member_account",
     "admin_resellers",
     "api_sms",
+    "admin_api_clients",
+    "api_events",
+    "admin_members",
+    "admin_messages",
+    "member_inbox",
+    "admin_diagnostics",
+    "admin_abuse",
+    "admin_log_export",
+    "callbacks",
 )
 
 
@@ -78,9 +88,18 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from cli import admin_commands, key_commands, settings_commands
+    from cli import (
+        admin_commands,
+        delivery_commands,
+        key_commands,
+        log_commands,
+        notify_commands,
+        settings_commands,
+    )
 
-    for group in (admin_commands.admin_cli, settings_commands.settings_cli, key_commands.keys_cli):
+    for group in (admin_commands.admin_cli, settings_commands.settings_cli, key_commands.keys_cli,
+                  notify_commands.notify_cli, log_commands.logs_cli,
+                  delivery_commands.delivery_cli):
         app.cli.add_command(group)
 
 

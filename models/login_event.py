@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
@@ -32,3 +32,25 @@ class LoginEvent(db.Model):
     reason: Mapped[str] = mapped_column(String(40), default="")  # catalog code on failure
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
+
+
+class PendingAction(db.Model):
+    """A protected admin action waiting for its operation-protection code.
+
+    The submitted form is kept encrypted (it may hold a new gateway secret) and replayed
+    exactly as submitted once the code is confirmed, once.
+    """
+
+    __tablename__ = "pending_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), unique=True)
+    admin_id: Mapped[int] = mapped_column(index=True)
+    session_key: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    endpoint: Mapped[str] = mapped_column(String(128))
+    path: Mapped[str] = mapped_column(String(500))
+    view_args: Mapped[str] = mapped_column(String(1000), default="{}")  # JSON
+    form: Mapped[str] = mapped_column(Text)  # Fernet token of the JSON form pairs
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -218,3 +218,17 @@ class AuthActions:
 
     def logout(self):
         return self.client.post("/admin/logout")
+
+    def confirm_protection(self, minutes: int = 5) -> None:
+        """Open the operation-protection window of this admin's sessions, as a confirmed
+        code would (the confirmation flow itself is tested in test_protection.py)."""
+        from datetime import timedelta
+
+        from extensions import db
+        from models import LoginSession
+        from models.base import utcnow
+
+        db.session.execute(db.update(LoginSession).where(
+            LoginSession.admin_id == self.admin.id).values(
+            protected_until=utcnow() + timedelta(minutes=minutes)))
+        db.session.commit()

@@ -19,6 +19,7 @@ def login_as(client, username, password):
 
 def test_super_admin_creates_an_admin(client, auth):
     auth.login()
+    auth.confirm_protection()
     response = client.post("/admin/admins/new", data={
         "username": "newbie", "password": "a-long-password", "phone": "13900139000",
         "email": "n@example.com", "role": "operator"})
@@ -30,6 +31,7 @@ def test_super_admin_creates_an_admin(client, auth):
 
 def test_create_refuses_bad_input_inline(client, auth):
     auth.login()
+    auth.confirm_protection()
     html = client.post("/admin/admins/new", data={"username": "x", "password": "short",
                                                   "role": "super"},
                        headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -57,6 +59,7 @@ def test_disabling_an_admin_ends_their_sessions(client, auth, operator, app):
     login_as(ops_client, "ops", "operator-password")
     assert ops_client.get("/admin/").status_code == 200
     auth.login()
+    auth.confirm_protection()
     client.post(f"/admin/admins/{operator.id}", data={
         "role": "operator", "email": "ops@example.com"})  # "active" unticked
     assert ops_client.get("/admin/").status_code == 302
@@ -65,6 +68,7 @@ def test_disabling_an_admin_ends_their_sessions(client, auth, operator, app):
 
 def test_the_last_super_admin_cannot_be_demoted(client, auth):
     auth.login()
+    auth.confirm_protection()
     html = client.post(f"/admin/admins/{auth.admin.id}", data={
         "role": "operator", "active": "y"}, headers={"Accept-Language": "en"}).get_data(
         as_text=True)
@@ -74,6 +78,7 @@ def test_the_last_super_admin_cannot_be_demoted(client, auth):
 
 def test_reset_password_ends_sessions_and_audits_without_the_password(client, auth, operator):
     auth.login()
+    auth.confirm_protection()
     response = client.post(f"/admin/admins/{operator.id}/password", data={
         "password": "brand-new-password", "confirm": "brand-new-password"})
     assert response.status_code == 302
@@ -86,6 +91,7 @@ def test_reset_password_ends_sessions_and_audits_without_the_password(client, au
 
 def test_own_profile_and_password(client, auth):
     auth.login()
+    auth.confirm_protection()
     response = client.post("/admin/admins/me", data={"phone": "13700137000",
                                                      "email": "me@example.com"})
     assert response.status_code == 302

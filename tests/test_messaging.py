@@ -101,6 +101,7 @@ def test_chain_lists_each_gateway_once(app):
 @pytest.fixture
 def signed_in(client, auth):
     auth.login()
+    auth.confirm_protection()
     return client
 
 

@@ -39,6 +39,7 @@ def tab_form(client, group):
 @pytest.fixture
 def signed_in(client, auth):
     auth.login()
+    auth.confirm_protection()
     return client
 
 

@@ -8,13 +8,16 @@ from flask_login import current_user
 
 from blueprints.admin_admins.forms import AdminEditForm, PasswordForm, ProfileForm
 from blueprints.guards import admin_blueprint, super_admin_required
-from core import audit
+from core import audit, protection, settings
 from core.admins import AdminForm, create_admin
+from core.audit import client_ip
 from core.paging import paginate
 from core.passwords import hash_password
 from extensions import db
+from gateways.base import Message
 from models import ROLE_SUPER, Admin, LoginSession
 from models.base import utcnow
+from services import messaging
 
 bp = admin_blueprint("admin_admins", __name__, "/admins")
 
@@ -29,6 +32,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @super_admin_required
+@protection.protected("admins.create")
 def create():
     form = AdminForm()
     if form.validate_on_submit():
@@ -40,6 +44,7 @@ def create():
 
 @bp.route("/<int:admin_id>", methods=["GET", "POST"])
 @super_admin_required
+@protection.protected("admins.update")
 def edit(admin_id: int):
     admin = db.get_or_404(Admin, admin_id)
     form = AdminEditForm(obj=admin)
@@ -58,6 +63,7 @@ def edit(admin_id: int):
 
 @bp.route("/<int:admin_id>/password", methods=["POST"])
 @super_admin_required
+@protection.protected("admins.password_reset")
 def reset_password(admin_id: int):
     admin = db.get_or_404(Admin, admin_id)
     form = PasswordForm()
@@ -73,13 +79,16 @@ def reset_password(admin_id: int):
 
 
 @bp.route("/me", methods=["GET", "POST"])
+@protection.protected("admins.profile")
 def profile():
     admin = current_user._get_current_object()
     form = ProfileForm(obj=admin)
     if form.validate_on_submit():
+        before = {"phone": admin.phone, "email": admin.email}
         _apply(admin, {name: getattr(form, name).data for name in ("phone", "email",
                                                                    "login_code")},
                "admin.profile")
+        notify_contact_change(admin, before)
         flash(_("Your profile was saved."), "success")
         return redirect(url_for(".profile"))
     return render_template("admin_admins/profile.html", form=form,
@@ -87,6 +96,7 @@ def profile():
 
 
 @bp.route("/me/password", methods=["POST"])
+@protection.protected("admins.password")
 def own_password():
     form = PasswordForm()
     if not form.validate_on_submit():
@@ -98,6 +108,21 @@ def own_password():
                  keep=current_user.session_key)
     flash(_("Your password was changed; your other sessions were ended."), "success")
     return redirect(url_for(".profile"))
+
+
+def notify_contact_change(admin: Admin, before: dict) -> None:
+    """Tell the admin, at the old and the new address, that their contact data changed:
+    an attacker who took over the session should not move codes away silently."""
+    changed = [name for name, old in before.items() if old != getattr(admin, name)]
+    if not changed:
+        return
+    text = _("The phone or email of admin %(name)s on %(site)s was changed from %(ip)s.",
+             name=admin.username, site=settings.get("basic.site_name"), ip=client_ip())
+    targets = {("sms", v) for v in (before["phone"], admin.phone) if v} | \
+        {("email", v) for v in (before["email"], admin.email) if v}
+    for channel, destination in sorted(targets):
+        messaging.send(channel, Message(to=destination, content=text, subject=text,
+                                        purpose="admin_contact_changed"))
 
 
 def _apply(admin: Admin, values: dict, action: str) -> None:

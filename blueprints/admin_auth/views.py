@@ -15,8 +15,12 @@ from core.passwords import hash_password, needs_rehash, verify_password
 from extensions import db, limiter
 from models import Admin, LoginSession
 from models.base import utcnow
+from models.login_event import WHO_ADMIN
+from services import login_guard, login_notice
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
+
+from blueprints.admin_auth import login_code  # noqa: E402  (registers its routes on bp)
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -26,11 +30,20 @@ def login():
         return redirect(url_for("admin_home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        admin = authenticate(form.username.data, form.password.data)
-        if admin is not None:
-            start_session(admin)
-            return redirect(_safe_next(request.args.get("next")))
-        form.form_errors.append(catalog.message("login_failed"))
+        username = form.username.data
+        if login_guard.locked_out(WHO_ADMIN, username):
+            # Checked before the password, so a locked account gives no password oracle.
+            login_guard.record(WHO_ADMIN, username, False, reason="login_locked")
+            form.form_errors.append(catalog.message("login_locked"))
+        else:
+            admin = authenticate(username, form.password.data)
+            if admin is not None:
+                next_url = _safe_next(request.args.get("next"))
+                if login_code.required(admin):
+                    return login_code.begin(admin, next_url)
+                return finish_login(admin, next_url)
+            login_guard.record(WHO_ADMIN, username, False, reason="login_failed")
+            form.form_errors.append(catalog.message("login_failed"))
     return render_template("admin_auth/login.html", form=form)
 
 
@@ -46,6 +59,14 @@ def logout():
     session.clear()
     flash(_("You have signed out."), "info")
     return redirect(url_for("admin_auth.login"))
+
+
+def finish_login(admin: Admin, next_url: str, method: str = "password"):
+    """The last step of every admin sign-in: log it, open the session, send the notice."""
+    login_guard.record(WHO_ADMIN, admin.username, True, account_id=admin.id, method=method)
+    start_session(admin)
+    login_notice.send(admin)
+    return redirect(next_url)
 
 
 def authenticate(username: str, password: str) -> Admin | None:

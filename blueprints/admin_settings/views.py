@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from blueprints.admin_settings import test_send
 from blueprints.guards import admin_blueprint
-from core import catalog, settings
+from core import catalog, protection, settings
 from core.settings import forms
 from services import messaging
 
@@ -29,9 +30,15 @@ def tab(group: str):
         abort(404)
     form = forms.build_form(group)
     if form.validate_on_submit():
+        values = forms.submitted_values(form, group)
         try:
-            changes = settings.update(forms.submitted_values(form, group),
-                                      action="settings.update", target=group)
+            sensitive = sensitive_changes(values)
+            if sensitive and not current_user.is_super:
+                abort(403)  # operators may not touch credentials or security rules
+            refusal = protection.require(f"settings.{group}") if sensitive else None
+            if refusal is not None:
+                return refusal
+            changes = settings.update(values, action="settings.update", target=group)
         except settings.SettingsInvalid as exc:
             forms.attach_errors(form, exc.errors)
         else:
@@ -57,6 +64,18 @@ def test(group: str):
         except ValueError as exc:
             test_form.destination.errors = [str(exc)]
     return render_tab(group, forms.build_form(group), test_form=test_form, test_result=result)
+
+
+def sensitive_changes(values: dict) -> list[str]:
+    """Names of operation-protected settings this submission would change.
+
+    Validates first (raising SettingsInvalid), so the admin never confirms a code only to
+    be told the form was wrong.
+    """
+    clean = settings.validate(values)
+    return [name for name, value in clean.items()
+            if settings.lookup(name).sensitive and (settings.lookup(name).secret
+                                                    or value != settings.get(name))]
 
 
 def render_tab(group: str, form, test_form=None, test_result=None):

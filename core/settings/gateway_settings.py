@@ -29,7 +29,8 @@ def _channel_settings(channel: str) -> list[Setting]:
     general = _l("Gateway")
     settings = [
         Setting(f"{channel}.gateway", group, "choice", default, _l("Active gateway"),
-                choices=gateway_choices(channel, with_off=channel == "wechat"), section=general),
+                choices=gateway_choices(channel, with_off=channel == "wechat"), section=general,
+                extra={"sensitive": True}),
         Setting(f"{channel}.connect_timeout", group, "float", 3.0,
                 _l("Connect timeout (seconds)"), minimum=0.2, maximum=30, section=general),
         Setting(f"{channel}.read_timeout", group, "float", 10.0, _l("Read timeout (seconds)"),
@@ -39,7 +40,7 @@ def _channel_settings(channel: str) -> list[Setting]:
         settings += [
             Setting("sms.fallbacks", group, "list", [], _l("Fallback gateways, in order"),
                     _l("Used only when the message certainly did not go out."),
-                    choices=gateway_choices("sms"), section=general),
+                    choices=gateway_choices("sms"), section=general, extra={"sensitive": True}),
             Setting("sms.breaker_threshold", group, "int", 5,
                     _l("Failures before a gateway is skipped"), minimum=1, maximum=100,
                     section=general),

@@ -75,27 +75,32 @@ declare(
 )
 
 _SECURITY = _l("Admin security")
+_SENSITIVE = {"sensitive": True}
 
 declare(
     Setting("basic.admin_login_code_required", "basic", "bool", False,
             _l("Every admin signs in with a code"),
             _l("After the password, an admin_login code by SMS or email; admins can also turn "
-               "it on for themselves."), section=_SECURITY),
+               "it on for themselves."), section=_SECURITY, extra=_SENSITIVE),
+    Setting("basic.login_notice_to_supers", "basic", "bool", False,
+            _l("Tell every super admin about each admin sign-in"),
+            _l("The signed-in admin always gets the admin_login_notice."), section=_SECURITY,
+            extra=_SENSITIVE),
     Setting("basic.lockout_threshold", "basic", "int", 5, _l("Failed sign-ins before lockout"),
             _l("Counted per account and per IP address."), minimum=3, maximum=100,
-            section=_SECURITY),
+            section=_SECURITY, extra=_SENSITIVE),
     Setting("basic.lockout_minutes", "basic", "int", 15, _l("Lockout duration (minutes)"),
-            minimum=1, maximum=1440, section=_SECURITY),
+            minimum=1, maximum=1440, section=_SECURITY, extra=_SENSITIVE),
     Setting("basic.session_idle_minutes", "basic", "int", 120,
             _l("Sign out after this many idle minutes"), minimum=5, maximum=1440,
-            section=_SECURITY),
+            section=_SECURITY, extra=_SENSITIVE),
     Setting("basic.session_absolute_hours", "basic", "int", 12,
             _l("Sign out this many hours after sign-in"), minimum=1, maximum=720,
-            section=_SECURITY),
+            section=_SECURITY, extra=_SENSITIVE),
     Setting("basic.protection_window_minutes", "basic", "int", 5,
             _l("Minutes one operation-protection code covers"),
             _l("For the admin and browser session that confirmed it; protection itself cannot "
-               "be turned off."), minimum=1, maximum=30, section=_SECURITY),
+               "be turned off."), minimum=1, maximum=30, section=_SECURITY, extra=_SENSITIVE),
 )
 
 _CODES = _l("Verification codes")

@@ -54,6 +54,13 @@ class Setting:
         if self.kind not in KINDS:
             raise ValueError(f"setting {self.name}: unknown kind {self.kind!r}")
 
+    @property
+    def sensitive(self) -> bool:
+        """Changing it needs operation protection: credentials, gateways, member rules,
+        admin security."""
+        return self.group == "member" or "gateway" in self.extra or \
+            bool(self.extra.get("sensitive"))
+
     def choice_list(self) -> list[tuple[str, Any]]:
         return list(self.choices() if callable(self.choices) else self.choices)
 

@@ -1,0 +1,133 @@
+"""The operation-protection confirmation page: send a code, enter it, run the action."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask import abort, flash, redirect, render_template, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+from blueprints.guards import admin_blueprint
+from core import audit, catalog, protection
+from core.audit import client_ip
+from core.i18n import normalise
+from extensions import db, limiter
+from models.code import VerificationCode
+from services import codes
+from services.send_limits import LimitReached
+
+bp = admin_blueprint("admin_protection", __name__, "/confirm")
+
+SCENE = "operation_protection"
+
+
+class SendForm(FlaskForm):
+    channel = RadioField(_l("Send the code by"), choices=[], validators=[DataRequired()])
+    send = SubmitField(_l("Send code"))
+
+
+class ConfirmForm(FlaskForm):
+    code = StringField(_l("Verification code"), validators=[DataRequired(), Length(max=12)],
+                       render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"})
+    confirm = SubmitField(_l("Confirm and continue"))
+
+
+def destinations() -> dict[str, str]:
+    """The acting admin's own phone and email: the only places a code may go."""
+    return {channel: value for channel, value in (("sms", current_user.phone),
+                                                  ("email", current_user.email)) if value}
+
+
+def binding() -> str:
+    session_hash = hashlib.sha256(current_user.session_key.encode()).hexdigest()[:24]
+    return f"a:{current_user.id}:{session_hash}"
+
+
+def channel_form(targets: dict[str, str]) -> SendForm:
+    """Choose SMS or email among the admin's own, masked, destinations."""
+    form = SendForm()
+    labels = {"sms": _("SMS to %(to)s", to=mask(targets.get("sms", ""))),
+              "email": _("Email to %(to)s", to=mask(targets.get("email", "")))}
+    form.channel.choices = [(c, labels[c]) for c in targets]
+    if not form.channel.data and targets:
+        form.channel.data = next(iter(targets))
+    return form
+
+
+def mask(value: str) -> str:
+    if "@" in value:
+        name, domain = value.split("@", 1)
+        return f"{name[:2]}***@{domain}"
+    return f"{value[:6]}****{value[-2:]}" if len(value) > 8 else value
+
+
+@bp.route("/<key>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def confirm(key: str):
+    pending = protection.pending_for(key)
+    if pending is None:
+        abort(404)
+    targets = destinations()
+    send_form, confirm_form = channel_form(targets), ConfirmForm()
+    if confirm_form.confirm.data and confirm_form.validate_on_submit():
+        destination = pending_destination(key)
+        if destination and codes.check(SCENE, destination, binding(), confirm_form.code.data,
+                                       action=pending.action):
+            audit.record("protection.confirm", target=pending.action)
+            protection.open_window()
+            return protection.replay(pending)
+        confirm_form.code.errors = [catalog.message("code_invalid")]
+    return render_template("admin_protection/confirm.html", pending=pending, targets=targets,
+                           send_form=send_form, confirm_form=confirm_form)
+
+
+@bp.route("/<key>/send", methods=["POST"])
+@limiter.limit("5 per minute")
+def send(key: str):
+    pending = protection.pending_for(key)
+    if pending is None:
+        abort(404)
+    targets = destinations()
+    form = channel_form(targets)
+    if not targets:
+        flash(f"[protection_no_destination] {catalog.message('protection_no_destination')} — "
+              f"{catalog.fix('protection_no_destination')}", "danger")
+    elif form.validate_on_submit():
+        _issue(key, pending.action, form.channel.data, targets[form.channel.data])
+    return redirect(url_for(".confirm", key=key))
+
+
+def _issue(key: str, action: str, channel: str, destination: str) -> None:
+    request_ = codes.CodeRequest(scene=SCENE, destination=destination, binding=binding(),
+                                 ip=client_ip(), action=action,
+                                 variables={"action": action})
+    try:
+        issued = codes.issue(request_)
+    except LimitReached as refusal:
+        flash(f"[{refusal.code}] {catalog.message(refusal.code)} — {catalog.fix(refusal.code)}",
+              "danger")
+        return
+    locale = normalise(str(get_locale())) or "zh_CN"
+    if codes.deliver(issued, locale):
+        _remember_destination(key, destination)
+        flash(_("A code was sent. Enter it below."), "success")
+        return
+    row = db.session.get(VerificationCode, issued.id)
+    # Seed 001 item 7: the send failed, so the action stays refused, with the reason.
+    flash(f"[{row.error}] {_('Sending the code failed')}: {catalog.message(row.error)} — "
+          f"{catalog.fix(row.error)} ({row.raw_code} {row.raw_message})".strip(), "danger")
+
+
+def _remember_destination(key: str, destination: str) -> None:
+    session[f"protection:{key}"] = destination
+
+
+def pending_destination(key: str) -> str:
+    return session.get(f"protection:{key}", "")
+

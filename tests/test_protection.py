@@ -1,0 +1,186 @@
+"""Operation protection: a code confirms a parked action, which then runs as submitted."""
+
+import re
+import socket
+
+import pytest
+
+import config
+from core import crypto, settings
+from core.settings.forms import field_name
+from extensions import db
+from models import AuditEntry, LoginSession, OutboxMessage, PendingAction
+from tests.conftest import ADMIN_PASSWORD, HeraldClient
+
+
+def member_form(client, **values):
+    from tests.test_settings_pages import tab_form
+
+    form = tab_form(client, "member")
+    form.update({field_name(k): v for k, v in values.items()})
+    return form
+
+
+def last_code() -> str:
+    row = db.session.scalar(db.select(OutboxMessage).order_by(OutboxMessage.id.desc()))
+    return re.search(r"\d{6}", crypto.decrypt(row.content)).group(0)
+
+
+def park_member_change(client, length="8"):
+    response = client.post("/admin/settings/member",
+                           data=member_form(client, **{"member.code_length": length}))
+    assert response.status_code == 302 and "/admin/confirm/" in response.headers["Location"]
+    return response.headers["Location"]
+
+
+@pytest.fixture
+def signed_in(client, auth):
+    auth.login()
+    return client
+
+
+def test_a_protected_change_waits_for_a_code(signed_in):
+    confirm_url = park_member_change(signed_in)
+    settings.invalidate()
+    assert settings.get("member.code_length") == 6
+    page = signed_in.get(confirm_url, headers={"Accept-Language": "zh-CN"})
+    assert page.status_code == 200 and "+86138****00" in page.get_data(as_text=True)
+
+
+def test_the_right_code_runs_the_action_exactly_once(signed_in):
+    confirm_url = park_member_change(signed_in, length="7")
+    key = confirm_url.rsplit("/", 1)[1]
+    assert signed_in.post(f"{confirm_url}/send", data={"channel": "sms"}).status_code == 302
+    code = last_code()
+    response = signed_in.post(confirm_url, data={"code": code, "confirm": "1"})
+    assert response.status_code == 302  # the replayed settings view redirects back to its tab
+    settings.invalidate()
+    assert settings.get("member.code_length") == 7
+    assert db.session.scalar(db.select(PendingAction.used_at).where(
+        PendingAction.key == key)) is not None
+    actions = db.session.scalars(db.select(AuditEntry.action)).all()
+    assert "protection.confirm" in actions and "settings.update" in actions
+    # The parked action is spent: the same key and code do nothing again.
+    assert signed_in.post(confirm_url, data={"code": code, "confirm": "1"}).status_code == 404
+
+
+def test_a_wrong_code_changes_nothing(signed_in):
+    confirm_url = park_member_change(signed_in)
+    signed_in.post(f"{confirm_url}/send", data={"channel": "sms"})
+    response = signed_in.post(confirm_url, data={"code": "000000" if last_code() != "000000"
+                                                 else "111111", "confirm": "1"},
+                              headers={"Accept-Language": "zh-CN"})
+    assert response.status_code == 200 and "验证码错误或已失效" in response.get_data(as_text=True)
+    settings.invalidate()
+    assert settings.get("member.code_length") == 6
+
+
+def test_a_used_code_cannot_confirm_another_action(signed_in, auth):
+    first = park_member_change(signed_in, length="7")
+    signed_in.post(f"{first}/send", data={"channel": "sms"})
+    code = last_code()
+    signed_in.post(first, data={"code": code, "confirm": "1"})
+    # Close the window, then try to reuse the code on a new parked action.
+    db.session.execute(db.update(LoginSession).values(protected_until=None))
+    db.session.commit()
+    second = park_member_change(signed_in, length="8")
+    response = signed_in.post(second, data={"code": code, "confirm": "1"})
+    assert response.status_code == 200
+    settings.invalidate()
+    assert settings.get("member.code_length") == 7
+
+
+def test_the_window_covers_this_session_only(signed_in, auth, app):
+    confirm_url = park_member_change(signed_in, length="7")
+    signed_in.post(f"{confirm_url}/send", data={"channel": "sms"})
+    signed_in.post(confirm_url, data={"code": last_code(), "confirm": "1"})
+    # Within the window the same session changes protected settings without a new code.
+    response = signed_in.post("/admin/settings/member",
+                              data=member_form(signed_in, **{"member.code_length": "8"}))
+    assert response.headers["Location"].endswith("/admin/settings/member")
+    # Another browser of the same admin still needs its own code.
+    app.test_client_class = HeraldClient
+    other = app.test_client()
+    other.post("/admin/login", data={"username": "root", "password": ADMIN_PASSWORD})
+    response = other.post("/admin/settings/member",
+                          data=member_form(other, **{"member.code_length": "5"}))
+    assert "/admin/confirm/" in response.headers["Location"]
+
+
+def test_the_window_expires(signed_in, auth):
+    auth.confirm_protection(minutes=-1)
+    assert "/admin/confirm/" in park_member_change(signed_in)
+
+
+def test_no_phone_and_no_email_refuses_with_the_fix(signed_in, auth):
+    auth.admin.phone = auth.admin.email = ""
+    db.session.commit()
+    confirm_url = park_member_change(signed_in)
+    html = signed_in.get(confirm_url, headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    assert "protection_no_destination" in html and "操作保护时短信发送失败" in html
+    response = signed_in.post(f"{confirm_url}/send", data={"channel": "sms"},
+                              follow_redirects=True, headers={"Accept-Language": "zh-CN"})
+    assert "protection_no_destination" in response.get_data(as_text=True)
+    settings.invalidate()
+    assert settings.get("member.code_length") == 6
+
+
+def test_a_failing_gateway_refuses_with_the_catalog_code(signed_in):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.update({"sms.gateway": "aliyun", "sms.aliyun.access_key_id": "id",
+                     "sms.aliyun.access_key_secret": "secret", "sms.aliyun.sign_name": "Herald",
+                     "sms.aliyun.endpoint": f"http://127.0.0.1:{port}/"})
+    confirm_url = park_member_change(signed_in)
+    response = signed_in.post(f"{confirm_url}/send", data={"channel": "sms"},
+                              follow_redirects=True, headers={"Accept-Language": "zh-CN"})
+    html = response.get_data(as_text=True)
+    assert "发送验证码失败" in html or "Sending the code failed" in html
+    assert "template_number_missing" in html or "unreachable" in html
+    settings.invalidate()
+    assert settings.get("member.code_length") == 6
+
+
+def test_email_code_works_too(signed_in):
+    confirm_url = park_member_change(signed_in, length="4")
+    signed_in.post(f"{confirm_url}/send", data={"channel": "email"})
+    signed_in.post(confirm_url, data={"code": last_code(), "confirm": "1"})
+    settings.invalidate()
+    assert settings.get("member.code_length") == 4
+
+
+def test_another_admins_parked_action_is_not_reachable(signed_in, app):
+    from core.admins import make_admin
+
+    confirm_url = park_member_change(signed_in)
+    make_admin("second", "second-password", phone="+8613900000000")
+    app.test_client_class = HeraldClient
+    other = app.test_client()
+    other.post("/admin/login", data={"username": "second", "password": "second-password"})
+    assert other.get(confirm_url).status_code == 404
+
+
+def test_no_switch_turns_protection_off(app):
+    from core.settings.registry import SETTINGS
+
+    switches = [name for name, s in SETTINGS.items()
+                if s.kind == "bool" and re.search(r"protect|confirm|sensitive", name)]
+    assert switches == []
+    names = set(config.DEFAULTS) | set(config.ENVIRONMENT) | set(app.config)
+    assert [n for n in names if re.search(r"PROTECT", n)] == []
+    from services import events
+
+    assert events.get("operation_protection").locked
+
+
+def test_protected_admin_actions_need_a_code(signed_in, auth):
+    for url, data in [("/admin/admins/new", {"username": "x-admin", "password": "p" * 12,
+                                             "role": "operator"}),
+                      (f"/admin/admins/{auth.admin.id}", {"role": "super", "active": "y"}),
+                      (f"/admin/admins/{auth.admin.id}/password",
+                       {"password": "p" * 12, "confirm": "p" * 12}),
+                      ("/admin/admins/me", {"phone": "13700000000"}),
+                      ("/admin/admins/me/password", {"password": "p" * 12, "confirm": "p" * 12})]:
+        response = signed_in.post(url, data=data)
+        assert "/admin/confirm/" in response.headers.get("Location", ""), url
