@@ -48,7 +48,7 @@ i18n: install-dev
 	$(BIN)/python tools/translate.py
 
 bench: install-dev
-	@for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	$(BIN)/python tools/run_benchmarks.py
 
 clean:
 	rm -rf $(VENV) instance/cache
