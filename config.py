@@ -47,6 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "HERALD_ALLOW_PRIVATE_URLS": False,
     "HERALD_ENCRYPTION_KEYS": "",
     "REDIS_URL": "",
+    "HERALD_PASSWORD_PROFILE": "default",  # "test": cheapest argon2 (tests only)
 }
 
 # Environment variables read on top of the defaults, with their converters.
@@ -118,6 +119,10 @@ def validate(config: Mapping[str, Any]) -> None:
             f"HERALD_ENV={config['HERALD_ENV']!r} is unknown; use production, development "
             "or testing."
         )
+    if config.get("HERALD_PASSWORD_PROFILE") not in {"default", "test"} or (
+            config["HERALD_ENV"] == "production"
+            and config.get("HERALD_PASSWORD_PROFILE") != "default"):
+        raise ConfigError("HERALD_PASSWORD_PROFILE must be 'default' in production.")
     key = config.get("SECRET_KEY") or ""
     if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 10:
         raise ConfigError(

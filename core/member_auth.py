@@ -7,6 +7,8 @@ login is worthless after it).
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -20,6 +22,7 @@ from models.member import Member
 from models.member_session import MemberSession
 
 SESSION_KEY = "member_sid"
+CODE_SESSION_KEY = "code_sid"  # binds codes asked for before sign-in to this browser
 IDLE_TIMEOUT = timedelta(days=7)
 ABSOLUTE_TIMEOUT = timedelta(days=30)
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
@@ -65,6 +68,23 @@ def revoke_all(member: Member, keep_current: bool = True) -> int:
     result = db.session.execute(query.values(revoked_at=utcnow()))
     db.session.commit()
     return result.rowcount or 0
+
+
+def session_binding() -> str:
+    """The binding of a code asked for by this browser (register, sign-in, reset).
+
+    A code only works in the browser session that asked for it; the database keeps a
+    hash of the random session value, not the value itself.
+    """
+    value = session.get(CODE_SESSION_KEY)
+    if not value:
+        value = session[CODE_SESSION_KEY] = secrets.token_urlsafe(24)
+    return "s:" + hashlib.sha256(value.encode()).hexdigest()[:40]
+
+
+def account_binding(member: Member) -> str:
+    """The binding of a code asked for by a signed-in member (account changes)."""
+    return f"m:{member.id}"
 
 
 def member_required(view: Callable[..., Any]) -> Callable[..., Any]:

@@ -34,11 +34,13 @@ NAVIGATION: tuple[tuple[Any, tuple[NavItem, ...]], ...] = (
         NavItem(_l("Outbox"), "admin_outbox.index", "inbox"),
         NavItem(_l("Functions"), "admin_functions.index", "tools"),
         NavItem(_l("Diagnostics"), "admin_diagnostics.index", "activity"),
+        NavItem(_l("Abuse"), "admin_abuse.index", "shield-exclamation"),
     )),
     (_l("Site"), (
         NavItem(_l("In-site messages"), "admin_messages.index", "chat-left-text"),
         NavItem(_l("Members"), "admin_members.index", "people"),
         NavItem(_l("Reseller clients"), "admin_resellers.index", "diagram-3"),
+        NavItem(_l("Event API clients"), "admin_api_clients.index", "key"),
         NavItem(_l("Admins"), "admin_admins.index", "person-badge"),
     )),
 )

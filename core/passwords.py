@@ -1,26 +1,43 @@
-"""Password hashing with argon2id (memory-hard), via argon2-cffi."""
+"""Password hashing with argon2id (memory-hard), via argon2-cffi.
+
+Production uses argon2-cffi's default parameters (RFC 9106 low-memory profile). The test
+suite may select the cheapest profile with ``HERALD_PASSWORD_PROFILE=test`` so that
+hundreds of sign-ins stay fast; ``config.validate`` refuses that profile in production.
+"""
 
 from __future__ import annotations
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app, has_app_context
 
-_hasher = PasswordHasher()
-# A valid hash verified against when the account does not exist, so an unknown username
+_HASHERS = {
+    "default": PasswordHasher(),
+    "test": PasswordHasher.from_parameters(profiles.CHEAPEST),
+}
+# Valid hashes verified against when the account does not exist, so an unknown username
 # costs the same time as a wrong password.
-_DUMMY_HASH = _hasher.hash("herald-timing-equaliser")
+_DUMMY = {name: hasher.hash("herald-timing-equaliser") for name, hasher in _HASHERS.items()}
+
+
+def _profile() -> str:
+    if has_app_context():
+        return current_app.config.get("HERALD_PASSWORD_PROFILE", "default")
+    return "default"
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return _HASHERS[_profile()].hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    profile = _profile()
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
+        return _HASHERS[profile].verify(password_hash or _DUMMY[profile], password) \
+            and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _HASHERS[_profile()].check_needs_rehash(password_hash)

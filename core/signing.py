@@ -48,8 +48,13 @@ class ApiAuthError(Exception):
     detail: str = ""
 
 
+def _bytes(text: str) -> bytes:
+    # Headers come from strangers: non-ASCII or lone surrogates must not crash a compare.
+    return text.encode("utf-8", "surrogatepass")
+
+
 def hash_api_key(api_key: str) -> str:
-    return hashlib.sha256(api_key.encode()).hexdigest()
+    return hashlib.sha256(_bytes(api_key)).hexdigest()
 
 
 def canonical(method: str, path: str, timestamp: str, nonce: str, body: bytes) -> str:
@@ -89,7 +94,7 @@ def verify(method: str, path: str, headers: Mapping[str, str], query: Mapping[st
     client = _client(values["X-Herald-Client"], values["X-Herald-Api-Key"], kind)
     expected = sign(crypto.decrypt(client.sign_key), method, path,
                     values["X-Herald-Timestamp"], values["X-Herald-Nonce"], body)
-    if not hmac.compare_digest(expected, values["X-Herald-Signature"].lower()):
+    if not hmac.compare_digest(_bytes(expected), _bytes(values["X-Herald-Signature"].lower())):
         raise ApiAuthError("auth_failed", 401, "signature does not match")
     _accept_nonce(client, values["X-Herald-Nonce"])
     return client
@@ -110,7 +115,7 @@ def _client(client_id: str, api_key: str, kind: str) -> ApiClient:
         ApiClient.client_id == client_id[:64], ApiClient.kind == kind))
     # Compare a hash either way so an unknown client costs the same as a wrong key.
     stored = client.api_key_hash if client else "0" * 64
-    if not hmac.compare_digest(stored, hash_api_key(api_key)) or client is None:
+    if not hmac.compare_digest(_bytes(stored), _bytes(hash_api_key(api_key))) or client is None:
         raise ApiAuthError("auth_failed", 401, "unknown client or wrong API key")
     if not client.active:
         raise ApiAuthError("client_disabled", 403, "this client is disabled")

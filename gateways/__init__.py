@@ -13,6 +13,7 @@ from gateways import (
     smtp,
     tencent,
     twilio,
+    upstream,
     wechat,
 )
 
@@ -26,5 +27,6 @@ __all__ = [
     "smtp",
     "tencent",
     "twilio",
+    "upstream",
     "wechat",
 ]

@@ -138,7 +138,8 @@ class TencentGateway(HttpGateway):
             "TemplateParamSet": template_values(message.params),
         }
 
-    def _headers(self, payload: bytes) -> dict[str, str]:
+    def _headers(self, payload: bytes, action: str = "SendSms") -> dict[str, str]:
+        """Signed headers for one call; ``action`` also serves gateways.tencent_status."""
         host = urlsplit(self.endpoint).netloc
         timestamp = int(time.time())
         return {
@@ -147,7 +148,7 @@ class TencentGateway(HttpGateway):
                                            host, payload, timestamp),
             "Content-Type": CONTENT_TYPE,
             "Host": host,
-            "X-TC-Action": "SendSms",
+            "X-TC-Action": action,
             "X-TC-Version": API_VERSION,
             "X-TC-Timestamp": str(timestamp),
             "X-TC-Region": str(self.config.get("region") or DEFAULT_REGION),

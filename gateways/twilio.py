@@ -92,6 +92,10 @@ class TwilioGateway(HttpGateway):
                                     "Messaging Service SID.")),
         GatewayField("messaging_service_sid", _l("Messaging Service SID"), required=False,
                      description=_l("Used instead of the From number when filled in.")),
+        GatewayField("status_callback", _l("Status callback URL"), required=False, kind="url",
+                     description=_l("Twilio reports delivered / undelivered to this address: "
+                                    "the site URL followed by /api/callbacks/twilio. Leave "
+                                    "blank to get no delivery reports.")),
         endpoint_field(DEFAULT_ENDPOINT),
     )
 
@@ -116,6 +120,8 @@ class TwilioGateway(HttpGateway):
             form["MessagingServiceSid"] = str(service)
         else:
             form["From"] = str(self.config["from_number"])
+        if self.config.get("status_callback"):
+            form["StatusCallback"] = str(self.config["status_callback"])
         return form
 
     def _result(self, response: Response) -> SendResult:

@@ -1,12 +1,17 @@
 """All models, imported here so Alembic and ``db.create_all`` see every table."""
 
 from models.admin import ROLE_OPERATOR, ROLE_SUPER, ROLES, Admin, LoginSession
+from models.alert import SiteAlert
 from models.api_client import KIND_EVENTS, KIND_RESELLER, ApiClient, ApiNonce
 from models.audit import AuditEntry
+from models.block import Block
+from models.code import SendCounter, VerificationCode
 from models.delivery import DeliveryAttempt, OutboxMessage
+from models.login_event import LoginEvent, PendingAction
 from models.member import Member
 from models.member_session import MemberSession
 from models.message import InsiteMessage
+from models.reseller import ResellerAccount, ResellerRequest, ResellerTemplate
 from models.setting import SettingValue
 from models.template import EventSetting, MessageTemplate
 
@@ -20,13 +25,22 @@ __all__ = [
     "ApiClient",
     "ApiNonce",
     "AuditEntry",
+    "Block",
     "DeliveryAttempt",
     "EventSetting",
     "InsiteMessage",
+    "LoginEvent",
     "LoginSession",
     "Member",
     "MemberSession",
     "MessageTemplate",
     "OutboxMessage",
+    "PendingAction",
+    "ResellerAccount",
+    "ResellerRequest",
+    "ResellerTemplate",
+    "SendCounter",
     "SettingValue",
+    "SiteAlert",
+    "VerificationCode",
 ]

@@ -14,6 +14,13 @@ STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
 STATUS_SKIPPED = "skipped"  # breaker open, or a channel the recipient cannot receive
 
+# What the provider later reported about a sent message (Twilio callbacks, Alibaba and
+# Tencent status pulls). Empty: no report yet, or a provider that gives none.
+DELIVERY_SENT = "sent"  # the provider handed it to the carrier; no handset receipt yet
+DELIVERY_DELIVERED = "delivered"
+DELIVERY_UNDELIVERED = "undelivered"  # ``delivery_error`` says why
+DELIVERY_STATUSES = (DELIVERY_SENT, DELIVERY_DELIVERED, DELIVERY_UNDELIVERED)
+
 
 class DeliveryAttempt(db.Model):
     """One gateway call (or skip): what the logs, the tracer and diagnostics read."""
@@ -37,6 +44,14 @@ class DeliveryAttempt(db.Model):
     message_id: Mapped[str] = mapped_column(String(128), default="")
     duration_ms: Mapped[int] = mapped_column(default=0)
     test: Mapped[bool] = mapped_column(default=False)  # sent by an admin's Test send
+    # The reseller client (POST /api/sms/send) this attempt was sent for; None otherwise.
+    api_client_id: Mapped[int | None] = mapped_column(
+        ForeignKey("api_clients.id", ondelete="SET NULL"), nullable=True, index=True)
+    # Delivery reports (services.delivery_status): seed 000's "sent, but not received".
+    delivery_status: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    delivery_error: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    delivery_checked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class OutboxMessage(db.Model):

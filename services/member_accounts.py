@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.exc import IntegrityError
+
 from core.passwords import hash_password, needs_rehash, verify_password
 from extensions import db
 from models.member import Member
@@ -31,3 +33,51 @@ def authenticate(identifier: str, password: str) -> Member | None:
     if needs_rehash(member.password_hash):
         member.password_hash = hash_password(password)
     return member
+
+
+class DestinationTaken(ValueError):
+    """Another account already uses this phone or email (unique in the database)."""
+
+
+def register(phone: str, password: str, qq: str = "", referral_code: str = "",
+             language: str = "") -> Member:
+    """Create an active member; raises DestinationTaken when the phone has an account."""
+    member = Member(phone=phone, password_hash=hash_password(password), qq=qq,
+                    referral_code=referral_code, language=language)
+    db.session.add(member)
+    _commit_unique()
+    return member
+
+
+def set_password(member: Member, password: str) -> None:
+    member.password_hash = hash_password(password)
+    db.session.commit()
+
+
+def change_phone(member: Member, phone: str) -> None:
+    member.phone = phone
+    _commit_unique()
+
+
+def change_email(member: Member, email: str) -> None:
+    member.email = email
+    _commit_unique()
+
+
+def change_protection(member: Member, question: str, answer: str) -> None:
+    """Store the question and an argon2 hash of the answer (case and spaces ignored)."""
+    member.protection_question = question.strip()
+    member.protection_answer_hash = hash_password(normalise_answer(answer))
+    db.session.commit()
+
+
+def normalise_answer(answer: str) -> str:
+    return " ".join(answer.split()).casefold()
+
+
+def _commit_unique() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise DestinationTaken from None

@@ -72,16 +72,21 @@ def breaker(channel: str) -> CircuitBreaker:
 
 def send(channel: str, message: Message, *, test: bool = False) -> Delivery:
     """Send ``message`` on ``channel`` through the configured chain and record it."""
+    delivery = deliver(channel, message)
+    record(channel, message, delivery.attempts, test=test)
+    return delivery
+
+
+def deliver(channel: str, message: Message) -> Delivery:
+    """The gateway calls of ``send`` without the records: fan-out records a batch at once
+    with ``record_many``."""
     names = chain(channel)
     if not names:
         result = SendResult.failed("", "not_configured",
                                    raw_message=f"no {channel} gateway is active")
-        delivery = Delivery(result, [result])
-    else:
-        gateways = [build_gateway(channel, name) for name in names]
-        delivery = send_with_failover(message, gateways, breaker(channel))
-    record(channel, message, delivery.attempts, test=test)
-    return delivery
+        return Delivery(result, [result])
+    gateways = [build_gateway(channel, name) for name in names]
+    return send_with_failover(message, gateways, breaker(channel))
 
 
 def send_through(channel: str, name: str, message: Message) -> SendResult:
@@ -93,20 +98,30 @@ def send_through(channel: str, name: str, message: Message) -> SendResult:
 
 def record(channel: str, message: Message, attempts: list[SendResult],
            test: bool = False) -> list[DeliveryAttempt]:
-    rows = []
-    for result in attempts:
-        row = DeliveryAttempt(
-            channel=channel, gateway=result.gateway or "-", destination=message.to[:254],
-            purpose=message.purpose[:64], status=_status(result), error=result.error,
-            raw_code=result.raw_code[:64], raw_message=result.raw_message,
-            message_id=result.message_id[:128], duration_ms=round(result.duration_ms),
-            test=test)
-        db.session.add(row)
-        rows.append(row)
-        if result.ok and result.gateway == LOG_GATEWAY:
-            db.session.flush()
-            db.session.add(_outbox(channel, message, row))
-    db.session.commit()
+    return record_many([(channel, message, attempts)], test=test)
+
+
+def record_many(items: list[tuple[str, Message, list[SendResult]]], test: bool = False,
+                commit: bool = True) -> list[DeliveryAttempt]:
+    """Record the attempts of several messages with one flush (and one commit)."""
+    rows, logged = [], []
+    for channel, message, attempts in items:
+        for result in attempts:
+            row = DeliveryAttempt(
+                channel=channel, gateway=result.gateway or "-", destination=message.to[:254],
+                purpose=message.purpose[:64], status=_status(result), error=result.error,
+                raw_code=result.raw_code[:64], raw_message=result.raw_message,
+                message_id=result.message_id[:128], duration_ms=round(result.duration_ms),
+                test=test)
+            rows.append(row)
+            if result.ok and result.gateway == LOG_GATEWAY:
+                logged.append((channel, message, row))
+    db.session.add_all(rows)
+    if logged:
+        db.session.flush()  # the Outbox rows point at the attempts' ids
+        db.session.add_all([_outbox(channel, message, row) for channel, message, row in logged])
+    if commit:
+        db.session.commit()
     return rows
 
 

@@ -75,6 +75,7 @@ def test_config(tmp_path_factory) -> dict:
         "SECRET_KEY": "test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "HERALD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
         "HERALD_ALLOW_PRIVATE_URLS": True,
+        "HERALD_PASSWORD_PROFILE": "test",  # cheapest argon2id: sign-ins stay fast
         "SERVER_NAME": "localhost",
         "SESSION_COOKIE_SECURE": False,
         "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{folder / 'test.db'}",

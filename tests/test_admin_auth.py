@@ -109,5 +109,5 @@ def test_production_cookies_are_secure(base_config):
     from app import create_app
 
     config = {k: v for k, v in base_config.items() if k != "SESSION_COOKIE_SECURE"}
-    app = create_app({**config, "HERALD_ENV": "production"})
+    app = create_app({**config, "HERALD_ENV": "production", "HERALD_PASSWORD_PROFILE": "default"})
     assert app.config["SESSION_COOKIE_SECURE"] is True

@@ -83,3 +83,8 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(base_config, tmp_path):
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+
+
+def test_production_refuses_the_test_password_profile():
+    with pytest.raises(ConfigError, match="HERALD_PASSWORD_PROFILE"):
+        load_config(production(HERALD_PASSWORD_PROFILE="test"))

@@ -23,7 +23,8 @@ def test_admin_pages_are_never_cached(client, auth):
 def test_production_sends_hsts(base_config):
     from app import create_app
 
-    app = create_app({**base_config, "HERALD_ENV": "production"})
+    app = create_app({**base_config, "HERALD_ENV": "production",
+                      "HERALD_PASSWORD_PROFILE": "default"})
     response = app.test_client().get("/admin/login", base_url="https://localhost")
     assert "max-age" in response.headers.get("Strict-Transport-Security", "")
 

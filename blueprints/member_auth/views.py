@@ -7,9 +7,12 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
+from blueprints.member_auth.forms import PasswordLoginForm
 from core import catalog
+from core.audit import client_ip
 from core.member_auth import current_member, login_member, logout_member
 from extensions import limiter
+from services.member_accounts import authenticate
 
 bp = Blueprint("member_auth", __name__)
 
@@ -17,7 +20,14 @@ bp = Blueprint("member_auth", __name__)
 @bp.record_once
 def _template_globals(state) -> None:
     # Every member page (and the in-site inbox) renders the header from current_member().
-    state.app.jinja_env.globals["current_member"] = current_member
+    state.app.jinja_env.globals.update(current_member=current_member,
+                                       captcha_needed=_captcha_needed)
+
+
+def _captcha_needed() -> bool:
+    from services import captcha
+
+    return captcha.required(client_ip())
 
 
 @bp.route("/")
@@ -28,9 +38,6 @@ def index():
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute", methods=["POST"])
 def login():
-    from blueprints.member_auth.forms import PasswordLoginForm
-    from services.member_accounts import authenticate
-
     if current_member() is not None:
         return redirect(url_for("member_account.index"))
     form = PasswordLoginForm()
@@ -43,11 +50,22 @@ def login():
     return render_template("member_auth/login.html", form=form)
 
 
+@bp.route("/terms")
+def terms():
+    return render_template("member_auth/terms.html")
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
     logout_member()
     flash(_("You have signed out."), "info")
     return redirect(url_for(".login"))
+
+
+def prefill(field) -> None:
+    """Put back the phone or email a form without JavaScript sent to /codes/send."""
+    if request.method == "GET" and not field.data:
+        field.data = request.args.get("destination", "")[:254]
 
 
 def safe_next(target: str | None) -> str:

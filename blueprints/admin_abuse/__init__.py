@@ -1,0 +1,3 @@
+from blueprints.admin_abuse.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,64 @@
+"""System → Diagnostics: every check with its fix, the tracer, and the delivery button."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.admin_auth.views import _safe_next
+from blueprints.admin_diagnostics.forms import TracerForm
+from blueprints.guards import admin_blueprint
+from core import catalog
+from extensions import db
+from models import DeliveryAttempt
+from services import delivery_status
+from services.diagnostics import runner, tracer
+
+bp = admin_blueprint("admin_diagnostics", __name__, "/diagnostics")
+
+
+@bp.route("/")
+def index():
+    report = runner.run_all()
+    return render_template("admin_diagnostics/index.html", report=report)
+
+
+@bp.route("/tracer")
+def trace():
+    form = TracerForm(request.args)
+    result = None
+    asked = bool(request.args.get("q") or request.args.get("member"))
+    if asked and form.validate():
+        try:
+            result = tracer.trace(form.q.data or "", form.member.data, form.days.data or 7)
+        except tracer.TraceInputError as exc:
+            field = form.member if form.member.data else form.q
+            field.errors = [f"[{exc.code}] {catalog.message(exc.code)}"]
+    return render_template("admin_diagnostics/tracer.html", form=form, trace=result)
+
+
+@bp.route("/attempts/<int:attempt_id>/poll", methods=["POST"])
+def poll(attempt_id: int):
+    """The "check delivery" button of a log or tracer row."""
+    row = db.get_or_404(DeliveryAttempt, attempt_id)
+    target = _safe_next(request.form.get("next") or url_for(".trace", q=row.destination))
+    try:
+        summary = delivery_status.poll_one(row)
+    except delivery_status.StatusUnsupported:
+        flash(f"[status_unsupported] {catalog.message('status_unsupported')}", "warning")
+        return redirect(target)
+    for failure in summary.failures:
+        flash(f"[{failure.error}] {catalog.message(failure.error)}: {failure.raw_code} "
+              f"{failure.raw_message}", "danger")
+    if not summary.failures:
+        db.session.refresh(row)
+        flash(_("Delivery status of #%(id)s: %(status)s", id=row.id,
+                status=status_label(row)), "info")
+    return redirect(target)
+
+
+def status_label(row: DeliveryAttempt) -> str:
+    labels = {"delivered": _("delivered"), "undelivered": _("undelivered"),
+              "sent": _("with the carrier, no receipt yet")}
+    text = labels.get(row.delivery_status, _("no report yet"))
+    return f"{text} ({row.delivery_error})" if row.delivery_error else text

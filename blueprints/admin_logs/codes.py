@@ -1,0 +1,119 @@
+"""System → Logs → Verification-code log (seed 000's columns), and the site alerts banner."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+
+from blueprints.admin_logs.views import bp
+from core import audit, catalog, protection
+from core.paging import requested_page, requested_per_page
+from extensions import db
+from gateways.base import gateway_class
+from models.alert import SiteAlert
+from models.base import utcnow
+from models.code import CODE_STATUSES, VerificationCode
+from models.member import Member
+from services import clock, code_log, events
+from services import codes as code_service
+
+CSV_LIMIT = 50_000
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    # The admin layout shows open alerts (e.g. the hourly code ceiling) on every page.
+    state.app.jinja_env.globals["open_site_alerts"] = open_site_alerts
+
+
+def open_site_alerts() -> list[SiteAlert]:
+    try:
+        return list(db.session.scalars(db.select(SiteAlert).where(SiteAlert.resolved_at.is_(None))
+                                       .order_by(SiteAlert.id.desc()).limit(5)))
+    except Exception:  # an error page must render even when the database is down
+        db.session.rollback()
+        return []
+
+
+@bp.route("/codes")
+def codes():
+    filters = code_log.read_filters(request.args)
+    if request.args.get("format") == "csv":
+        return _csv(filters)
+    page = code_log.CodeLogPage(filters, requested_page(), requested_per_page())
+    fixes = sorted({row.error for row in page.items if row.error})
+    return render_template(
+        "admin_logs/codes.html", page=page, filters=filters, fixes=fixes,
+        scenes=[events.EVENTS[name] for name in events.SCENES], statuses=CODE_STATUSES,
+        members=_members(page.items), gateway_label=gateway_label, now=clock.now())
+
+
+def _members(rows) -> dict[int, Member]:
+    ids = {row.member_id for row in rows if row.member_id}
+    if not ids:
+        return {}
+    return {m.id: m for m in db.session.scalars(db.select(Member).where(Member.id.in_(ids)))}
+
+
+def gateway_label(channel: str, name: str) -> str:
+    """The provider's name, as the seed's 频道 column shows it (e.g. 澳通短信)."""
+    if not name or name == "-":
+        return "—"
+    try:
+        return str(gateway_class(channel, name).label)
+    except LookupError:
+        return name
+
+
+@bp.route("/codes/<int:code_id>/reveal", methods=["POST"])
+@protection.protected("codes.reveal")
+def reveal_code(code_id: int):
+    """Show one still-valid code to a help desk admin: operation-protected and audited."""
+    row = db.get_or_404(VerificationCode, code_id)
+    code = code_service.reveal(row)
+    if code is None:
+        flash(_("Only a code that was sent and is still unused and valid can be shown."),
+              "warning")
+        return redirect(url_for(".codes", phone=row.destination))
+    audit.record("codes.reveal", target=f"#{row.id} {row.scene} {row.destination}")
+    db.session.commit()
+    return render_template("admin_logs/code_reveal.html", row=row, code=code)
+
+
+@bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])
+def resolve_alert(alert_id: int):
+    alert = db.get_or_404(SiteAlert, alert_id)
+    if alert.resolved_at is None:
+        alert.resolved_at = utcnow()
+        audit.record("alert.resolve", target=f"{alert.kind}#{alert.id}")
+        db.session.commit()
+        flash(_("Alert marked as handled."), "success")
+    return redirect(url_for(".codes"))
+
+
+def _csv(filters) -> Response:
+    """The filtered log as CSV (codes masked, at most CSV_LIMIT rows, newest first)."""
+    rows = db.session.scalars(code_log.ordered(filters).limit(CSV_LIMIT))
+    out = io.StringIO()
+    out.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly only with a BOM
+    writer = csv.writer(out)
+    writer.writerow(["id", "time_utc", "scene", "channel", "gateway", "destination", "ip",
+                     "code", "result", "error", "remark", "raw_code", "raw_message"])
+    for row in rows:
+        writer.writerow([row.id, row.created_at.isoformat(timespec="seconds"), row.scene,
+                         row.channel, row.gateway, _safe(row.destination), row.ip,
+                         row.masked_code, row.status, row.error,
+                         catalog.message(row.error) if row.error else "",
+                         _safe(row.raw_code), _safe(row.raw_message)])
+    return Response(out.getvalue(), mimetype="text/csv", headers={
+        "Content-Disposition": "attachment; filename=verification-code-log.csv"})
+
+
+def _safe(value: str) -> str:
+    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
+    risky = value[:1] in ("=", "@", "\t", "\r") or (
+        value[:1] in ("+", "-") and not value[1:].isdigit())
+    return "'" + value if risky else value

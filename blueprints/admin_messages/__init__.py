@@ -1,0 +1,3 @@
+from blueprints.admin_messages.views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,132 @@
+"""The editor's three actions on submitted (maybe unsaved) parts: save, preview, test send.
+
+Each validates first; a refusal is shown inline, on the field, with the line and reason,
+and nothing is stored or sent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, url_for
+from flask_babel import gettext as _
+from jinja2 import TemplateError
+from werkzeug.wrappers import Response
+
+from blueprints.admin_templates.forms import TemplateForm
+from core import catalog
+from core.admins import normalise_phone
+from extensions import db
+from gateways.base import Message, SendResult
+from models import DeliveryAttempt, InsiteMessage
+from models.delivery import STATUS_SENT
+from services import (
+    events,
+    member_lookup,
+    messaging,
+    notify,
+    rendering,
+    template_store,
+    template_validation,
+)
+from services.events import EMAIL, INSITE, SMS
+
+
+def save(event: events.Event, channel: str, locale: str, form: TemplateForm,
+         actor: str) -> Response | None:
+    try:
+        changes = template_store.save(event, channel, locale, form.parts(), actor=actor)
+    except template_validation.TemplateInvalid as exc:
+        _refuse(form, exc.problems)
+        return None
+    flash(_("Template saved.") if changes else _("Nothing changed."),
+          "success" if changes else "info")
+    return redirect(url_for(".edit", name=event.name, channel=channel, locale=locale))
+
+
+def acceptable(event: events.Event, channel: str, form: TemplateForm) -> bool:
+    """Validate without saving; problems go onto the form's fields."""
+    try:
+        template_validation.validate(event, channel, template_store.clean(channel, form.parts()))
+    except template_validation.TemplateInvalid as exc:
+        _refuse(form, exc.problems)
+        return False
+    return True
+
+
+def preview(event: events.Event, channel: str, form: TemplateForm) -> dict[str, Any]:
+    rendered = _rendered(event, channel, form)
+    return {"preview": rendered} if rendered else {"problems": True}
+
+
+def test_send(event: events.Event, channel: str, form: TemplateForm) -> dict[str, Any]:
+    """Send the submitted template, rendered with sample values, to the typed address."""
+    if not (form.destination.data or "").strip():
+        form.destination.errors = [_("Enter where to send the test message.")]
+        return {"problems": True}
+    rendered = _rendered(event, channel, form)
+    if rendered is None:
+        return {"problems": True}
+    try:
+        to = _destination(channel, form.destination.data)
+    except ValueError as exc:
+        form.destination.errors = [str(exc)]
+        return {"problems": True, "preview": rendered}
+    if channel == INSITE:
+        result = _insite_test(event, to, rendered)
+    else:
+        message = Message(to=to, content=rendered.text, subject=rendered.subject,
+                          html=rendered.html, template_code=rendered.template_code,
+                          params=rendered.params, purpose=event.name)
+        result = messaging.send(channel, message, test=True).result
+    return {"test_result": result, "preview": rendered}
+
+
+def _rendered(event: events.Event, channel: str, form: TemplateForm) -> rendering.Rendered | None:
+    parts = template_store.clean(channel, form.parts())
+    try:
+        template_validation.validate(event, channel, parts)
+        return template_store.preview(event, channel, parts)
+    except template_validation.TemplateInvalid as exc:
+        _refuse(form, exc.problems)
+    except TemplateError as exc:  # a bound hit while rendering the sample values
+        form.form_errors.append(str(exc))
+        flash(f"[template_invalid] {catalog.message('template_invalid')}", "danger")
+    return None
+
+
+def _refuse(form: TemplateForm, problems: list[template_validation.Problem]) -> None:
+    for problem in problems:
+        form[problem.part].errors = [*form[problem.part].errors, str(problem)]
+    flash(f"[template_invalid] {catalog.message('template_invalid')}", "danger")
+
+
+def _destination(channel: str, raw: str) -> str:
+    raw = raw.strip()
+    if channel == SMS:
+        try:
+            return normalise_phone(raw)
+        except ValueError:
+            raise ValueError(_("Enter a valid phone number.")) from None
+    if channel == EMAIL and "@" not in raw:
+        raise ValueError(_("Enter a valid email address."))
+    if channel == INSITE:
+        member = member_lookup.find(raw)
+        if member is None:
+            raise ValueError(catalog.message("member_not_found"))
+        return str(member.id)
+    return raw
+
+
+def _insite_test(event: events.Event, member_id: str, rendered: rendering.Rendered) -> SendResult:
+    message = InsiteMessage(member_id=int(member_id), title=rendered.subject[:255],
+                            body=rendered.text, origin_event=event.name)
+    db.session.add(message)
+    db.session.flush()
+    db.session.add(DeliveryAttempt(
+        channel=INSITE, gateway=notify.INSITE_GATEWAY, destination=f"member:{member_id}",
+        purpose=event.name, status=STATUS_SENT, message_id=str(message.id), test=True,
+        raw_message="stored in the inbox"))
+    db.session.commit()
+    return SendResult.sent(notify.INSITE_GATEWAY, message_id=str(message.id),
+                           raw_message=_("Stored in the member's inbox."))

@@ -1,0 +1,60 @@
+"""What every check returns: one :class:`CheckResult`, never an exception."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+OK, WARN, FAIL = "ok", "warn", "fail"
+STATUSES = (OK, WARN, FAIL)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One timed step of a check, e.g. DNS, TCP or HTTPS of the connectivity check."""
+
+    name: str  # dns | tcp | http | https | connect | starttls | login | token
+    ok: bool
+    ms: float
+    note: str = ""  # technical, language-neutral: an address, "HTTP 404", an error
+
+
+@dataclass
+class CheckResult:
+    family: str  # clock | reachability | credentials | templates | recent | wechat | smtp
+    name: Any  # what was checked, for the page (a lazy translated string)
+    status: str = OK
+    code: str = ""  # catalog code when not OK: its message and fix are shown
+    hint: Any = ""  # what exactly to change, specific to this check (translated)
+    detail: str = ""  # technical detail: raw provider answer, numbers, URLs
+    duration_ms: float = 0.0
+    target: str = ""  # the gateway or URL the check is about
+    steps: list[Step] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.status == OK
+
+
+@dataclass(frozen=True)
+class Job:
+    """A network check to run in a worker thread; its name serves the timeout result."""
+
+    family: str
+    name: Any
+    target: str
+    run: Callable[[], CheckResult]
+
+
+def timed(check: Callable[[], CheckResult]) -> CheckResult:
+    """Run ``check`` and fill in its duration."""
+    started = time.perf_counter()
+    result = check()
+    result.duration_ms = (time.perf_counter() - started) * 1000
+    return result
+
+
+def ms_since(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

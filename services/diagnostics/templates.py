@@ -1,0 +1,66 @@
+"""Every enabled event has a template on each channel it is switched on for, with the
+provider template number where the gateway needs one (seed 001 case 8, 模板编号不能为空).
+
+Uses the notification matrix (``services.event_settings``) and the stored-or-default
+templates (``services.rendering.template_parts``) exactly as sending does.
+"""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from services import event_settings, events, rendering
+from services.diagnostics.context import Context
+from services.diagnostics.result import FAIL, OK, CheckResult
+from services.template_store import LOCALES
+
+# Gateways that send by the provider's template number rather than by content.
+NEEDS_NUMBER = {"sms": frozenset({"aliyun", "tencent", "upstream"}), "wechat": frozenset({"mp"})}
+# The part that must not be empty, per channel.
+BODY_PART = {"sms": "text", "email": "text", "insite": "text"}
+
+
+def checks(context: Context) -> list[CheckResult]:
+    active = {channel: [g.name for g in context.of_channel(channel)]
+              for channel in ("sms", "email", "wechat")}
+    problems = []
+    for name, switches in event_settings.matrix().items():
+        if not switches.enabled:
+            continue
+        for channel in switches.channels:
+            if channel != "insite" and not active.get(channel):
+                continue  # the channel is off site-wide (WeChat by default)
+            problems += check(events.get(name), channel, active.get(channel, []))
+    if problems:
+        return problems
+    return [CheckResult("templates", _l("Templates of the enabled events"), status=OK)]
+
+
+def check(event: events.Event, channel: str, gateways: list[str]) -> list[CheckResult]:
+    needs = sorted(set(gateways) & NEEDS_NUMBER.get(channel, frozenset()))
+    missing_text, missing_number = [], []
+    for locale in LOCALES:
+        try:
+            parts = rendering.template_parts(event.name, channel, locale)
+        except rendering.TemplateMissing:
+            missing_text.append(locale)
+            continue
+        part = BODY_PART.get(channel)
+        if part and not str(parts.get(part) or "").strip():
+            missing_text.append(locale)
+        if needs and not str(parts.get("template_code") or "").strip():
+            missing_number.append(locale)
+    name = _l("%(event)s — %(channel)s template", event=event.title, channel=channel)
+    target = f"{event.name}.{channel}"
+    results = []
+    if missing_text:
+        results.append(CheckResult("templates", name, FAIL, "template_missing", target=target,
+                                   detail=", ".join(missing_text)))
+    if missing_number:
+        results.append(CheckResult(
+            "templates", name, FAIL, "template_number_missing", target=target,
+            detail=", ".join(missing_number),
+            hint=_l("%(gateways)s sends by template number: fill in the template number of "
+                    "this template (%(locales)s).", gateways=", ".join(needs),
+                    locales=", ".join(missing_number))))
+    return results
