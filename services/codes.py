@@ -35,7 +35,7 @@ from models.code import (
     CODE_SUPPRESSED,
     VerificationCode,
 )
-from services import clock, code_log, event_settings, events, send_limits
+from services import blocks, clock, code_log, event_settings, events, send_limits
 from services.send_limits import LimitReached, SendRequest
 
 log = logging.getLogger(__name__)
@@ -91,6 +91,7 @@ def issue(request: CodeRequest) -> Issued:
     now = clock.now()
     carried = _carried_attempts(request, now)
     try:
+        _refuse_blocked(request)
         new_hour = send_limits.reserve(SendRequest(request.scene, request.destination,
                                                    request.ip, request.account_id))
         # A Core INSERT: this runs on every send, and the ORM's unit of work would
@@ -117,6 +118,13 @@ def _switched_off(request: CodeRequest) -> str:
     if not switches.enabled:
         return "event_disabled"
     return "" if request.channel in switches.channels else "channel_off"
+
+
+def _refuse_blocked(request: CodeRequest) -> None:
+    """Blocks from System → Abuse stop a send before any limit or gateway is touched."""
+    phone = request.destination if request.channel == SMS else None
+    if blocks.is_blocked(phone=phone, ip=request.ip or None) is not None:
+        raise LimitReached("blocked")
 
 
 def _row(request: CodeRequest, code: str, attempts: int, now, expires_at) -> dict[str, Any]:
