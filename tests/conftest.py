@@ -150,6 +150,8 @@ class HeraldClient(FlaskClient):
     """
 
     def open(self, *args, **kwargs):
+        # Buffered: a streamed body must be read inside the request's own context.
+        kwargs.setdefault("buffered", True)
         response = contextvars.Context().run(super().open, *args, **kwargs)
         _see_fresh_state()
         return response

@@ -12,7 +12,7 @@ from sqlalchemy import Select
 from core import catalog
 from extensions import db
 from models import AuditEntry, DeliveryAttempt, LoginEvent, VerificationCode
-from services import code_log, events, notification_log
+from services import admin_logs, code_log, events, notification_log
 from services.log_export import Column
 
 
@@ -41,27 +41,6 @@ def _notifications(args: Mapping[str, str]) -> Select:
     return notification_log.filtered(notification_log.read_filters(args))
 
 
-def _audit(args: Mapping[str, str]) -> Select:
-    query = db.select(AuditEntry)
-    if _arg(args, "actor"):
-        query = query.where(AuditEntry.actor == _arg(args, "actor"))
-    if _arg(args, "action"):
-        query = query.where(AuditEntry.action.startswith(_arg(args, "action")))
-    return query
-
-
-def _logins(args: Mapping[str, str]) -> Select:
-    query = db.select(LoginEvent)
-    for name, column in (("who", LoginEvent.who), ("username", LoginEvent.username),
-                         ("ip", LoginEvent.ip)):
-        if _arg(args, name):
-            query = query.where(column == _arg(args, name))
-    results = {"ok": True, "failed": False}
-    if _arg(args, "result") in results:
-        query = query.where(LoginEvent.success == results[_arg(args, "result")])
-    return query
-
-
 def _scene_title(name: str) -> str:
     return str(events.EVENTS[name].title) if name in events.EVENTS else name
 
@@ -86,13 +65,13 @@ EXPORTS: dict[str, Export] = {
         Column("message_id", A.message_id), Column("delivery_status", A.delivery_status),
         Column("delivery_error", A.delivery_error), Column("delivered_at_utc", A.delivered_at),
         Column("test", A.test))),
-    "audit": Export(_audit, AuditEntry.id, (
+    "audit": Export(admin_logs.audit_query, AuditEntry.id, (
         Column("id", AuditEntry.id), Column("time_utc", AuditEntry.created_at),
         Column("admin", AuditEntry.actor), Column("action", AuditEntry.action),
         Column("target", AuditEntry.target), Column("ip", AuditEntry.ip),
         Column("changes", AuditEntry.changes,
                lambda v: "" if v is None else json.dumps(v, ensure_ascii=False, default=str)))),
-    "logins": Export(_logins, LoginEvent.id, (
+    "logins": Export(admin_logs.login_query, LoginEvent.id, (
         Column("id", LoginEvent.id), Column("time_utc", LoginEvent.created_at),
         Column("who", LoginEvent.who), Column("username", LoginEvent.username),
         Column("success", LoginEvent.success), Column("method", LoginEvent.method),

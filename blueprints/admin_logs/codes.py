@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.admin_logs.views import bp
-from core import audit, catalog, protection
+from core import audit, protection
 from core.paging import requested_page, requested_per_page
 from extensions import db
 from gateways.base import gateway_class
 from models.alert import SiteAlert
 from models.base import utcnow
 from models.code import CODE_STATUSES, VerificationCode
+from models.delivery import DeliveryAttempt
 from models.member import Member
 from services import clock, code_log, events
 from services import codes as code_service
-
-CSV_LIMIT = 50_000
 
 
 @bp.record_once
@@ -41,14 +37,22 @@ def open_site_alerts() -> list[SiteAlert]:
 @bp.route("/codes")
 def codes():
     filters = code_log.read_filters(request.args)
-    if request.args.get("format") == "csv":
-        return _csv(filters)
     page = code_log.CodeLogPage(filters, requested_page(), requested_per_page())
     fixes = sorted({row.error for row in page.items if row.error})
     return render_template(
         "admin_logs/codes.html", page=page, filters=filters, fixes=fixes,
         scenes=[events.EVENTS[name] for name in events.SCENES], statuses=CODE_STATUSES,
-        members=_members(page.items), gateway_label=gateway_label, now=clock.now())
+        members=_members(page.items), attempts=_attempts(page.items),
+        gateway_label=gateway_label, now=clock.now())
+
+
+def _attempts(rows) -> dict[int, DeliveryAttempt]:
+    """The delivery attempt behind each row: its delivery status and "check" button."""
+    ids = {row.attempt_id for row in rows if row.attempt_id}
+    if not ids:
+        return {}
+    query = db.select(DeliveryAttempt).where(DeliveryAttempt.id.in_(ids))
+    return {a.id: a for a in db.session.scalars(query)}
 
 
 def _members(rows) -> dict[int, Member]:
@@ -94,26 +98,3 @@ def resolve_alert(alert_id: int):
     return redirect(url_for(".codes"))
 
 
-def _csv(filters) -> Response:
-    """The filtered log as CSV (codes masked, at most CSV_LIMIT rows, newest first)."""
-    rows = db.session.scalars(code_log.ordered(filters).limit(CSV_LIMIT))
-    out = io.StringIO()
-    out.write("\ufeff")  # Excel opens UTF-8 Chinese text correctly only with a BOM
-    writer = csv.writer(out)
-    writer.writerow(["id", "time_utc", "scene", "channel", "gateway", "destination", "ip",
-                     "code", "result", "error", "remark", "raw_code", "raw_message"])
-    for row in rows:
-        writer.writerow([row.id, row.created_at.isoformat(timespec="seconds"), row.scene,
-                         row.channel, row.gateway, _safe(row.destination), row.ip,
-                         row.masked_code, row.status, row.error,
-                         catalog.message(row.error) if row.error else "",
-                         _safe(row.raw_code), _safe(row.raw_message)])
-    return Response(out.getvalue(), mimetype="text/csv", headers={
-        "Content-Disposition": "attachment; filename=verification-code-log.csv"})
-
-
-def _safe(value: str) -> str:
-    """Keep a spreadsheet from running a cell as a formula (CSV injection)."""
-    risky = value[:1] in ("=", "@", "\t", "\r") or (
-        value[:1] in ("+", "-") and not value[1:].isdigit())
-    return "'" + value if risky else value

@@ -6,8 +6,8 @@ from flask import redirect, render_template, request, url_for
 
 from blueprints.guards import admin_blueprint
 from core.paging import paginate
-from extensions import db
 from models import AuditEntry
+from services import admin_logs
 
 bp = admin_blueprint("admin_logs", __name__, "/logs")
 
@@ -19,12 +19,6 @@ def index():
 
 @bp.route("/admin-operations")
 def audit():
-    query = db.select(AuditEntry).order_by(AuditEntry.id.desc())
-    actor = request.args.get("actor", "").strip()[:64]
-    action = request.args.get("action", "").strip()[:64]
-    if actor:
-        query = query.where(AuditEntry.actor == actor)
-    if action:
-        query = query.where(AuditEntry.action.startswith(action))
-    page = paginate(query)
+    actor, action = admin_logs.arg(request.args, "actor"), admin_logs.arg(request.args, "action")
+    page = paginate(admin_logs.audit_query(request.args).order_by(AuditEntry.id.desc()))
     return render_template("admin_logs/audit.html", page=page, actor=actor, action=action)
