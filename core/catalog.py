@@ -31,9 +31,10 @@ _ENTRIES = (
         "not_configured",
         "官方接口未配置",
         "The gateway is not configured",
-        "在【系统】-【全局设置】-【短信】中填写当前通道的接口信息，并点击【保存设置】。",
-        "Fill in the active gateway's credentials under System → Global settings → SMS and "
-        "press Save settings.",
+        "在【系统】-【全局设置】对应渠道（短信、邮箱或微信）的选项卡中填写当前通道的接口信息，"
+        "并点击【保存设置】。",
+        "Fill in the active gateway's credentials on its tab (SMS, Email or WeChat) under "
+        "System → Global settings and press Save settings.",
     ),
     CatalogEntry(
         "wrong_channel",

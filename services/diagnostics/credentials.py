@@ -33,8 +33,9 @@ def checks(context: Context) -> list[CheckResult]:
 
 
 def check(used: GatewayInUse) -> list[CheckResult]:
+    role = _l("active") if used.role == "active" else _l("fallback")
     name = _l("%(channel)s gateway %(gateway)s (%(role)s)", channel=used.channel,
-              gateway=used.name, role=used.role)
+              gateway=used.name, role=role)
     result = CheckResult("credentials", name, target=f"{used.channel}.{used.name}")
     gateway = used.gateway
     if gateway is None:
