@@ -1,11 +1,14 @@
-"""System → Functions: maintenance actions such as clearing every cache."""
+"""System → Functions: clear every cache, export settings, re-encrypt stored secrets."""
 
-from flask import flash, redirect, render_template, url_for
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from blueprints.guards import admin_blueprint
-from core import audit, settings
+from blueprints.guards import admin_blueprint, super_admin_required
+from core import audit, protection, settings
 from extensions import cache, db
+from models.base import utcnow
 from services import messaging
 
 bp = admin_blueprint("admin_functions", __name__, "/functions")
@@ -26,4 +29,33 @@ def clear_cache():
     audit.record("cache.clear")
     db.session.commit()
     flash(_("The cache was cleared."), "success")
+    return redirect(url_for(".index"))
+
+
+@bp.route("/export", methods=["POST"])
+@super_admin_required
+def export():
+    """Settings as JSON, the format `flask --app app settings import` reads."""
+    with_secrets = request.form.get("with_secrets") == "1"
+    if with_secrets:
+        refusal = protection.require("settings.export_secrets")
+        if refusal is not None:
+            return refusal
+    audit.record("settings.export", target="web",
+                 changes={"with_secrets": [None, with_secrets]})
+    db.session.commit()
+    body = json.dumps(settings.export(with_secrets=with_secrets), ensure_ascii=False,
+                      indent=2, sort_keys=True)
+    name = f"herald-settings-{utcnow():%Y%m%d-%H%M%S}.json"
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
+
+
+@bp.route("/rotate-secrets", methods=["POST"])
+@super_admin_required
+@protection.protected("keys.rotate")
+def rotate_secrets():
+    """After a new first key is put in HERALD_ENCRYPTION_KEYS: re-encrypt under it."""
+    count = settings.rotate_secrets()
+    flash(_("%(n)d stored secrets were re-encrypted with the first key.", n=count), "success")
     return redirect(url_for(".index"))
