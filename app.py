@@ -25,8 +25,11 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
 
 
 def register_extensions(app: Flask) -> None:
-    from core import i18n, security
+    from core import i18n, input_guard, routing, security
     from core.database import configure_engine
+
+    routing.init_app(app)  # before any blueprint: bounded <int:...> URL parts
+    input_guard.init_app(app)  # no NUL in form or query text (PostgreSQL cannot store it)
 
     db.init_app(app)
     configure_engine(app)

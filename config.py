@@ -90,7 +90,8 @@ def _derive(config: dict[str, Any]) -> None:
     redis_url = config.get("REDIS_URL")
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if redis_url:
-        config.setdefault("CACHE_TYPE", "RedisCache")
+        # A Redis outage turns into cache misses, not failed pages (core/resilient_cache.py).
+        config.setdefault("CACHE_TYPE", "core.resilient_cache.ResilientRedisCache")
         config.setdefault("CACHE_REDIS_URL", redis_url)
     else:
         # Several gunicorn workers on one box share a file cache, so a settings save in

@@ -6,6 +6,9 @@ browser's Accept-Language, else the site default (Basic setting).
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
@@ -27,9 +30,23 @@ def normalise(value: str | None) -> str | None:
     return None
 
 
-def select_locale() -> str:
+def select_locale() -> str | Locale:
+    """Flask-Babel's locale selector: in a request the chosen language as a parsed Locale,
+    outside one (CLI, background work) the site's language as a string."""
     if not has_request_context():  # CLI and background work speak the site's language
         return _site_default()
+    return parsed(_request_locale())
+
+
+@lru_cache(maxsize=32)
+def parsed(identifier: str) -> Locale:
+    """The Locale for ``identifier``, parsed once per process: Flask-Babel would parse the
+    selector's string on every request, and Babel resolves "zh_CN" by scanning its whole
+    list of locale files each time. Locale objects are immutable, so sharing them is safe."""
+    return Locale.parse(identifier)
+
+
+def _request_locale() -> str:
     choice = getattr(current_user, "language", "") if _signed_in() else ""
     choice = normalise(choice) or normalise(_member_language()) or \
         normalise(session.get(LANGUAGE_SESSION_KEY))

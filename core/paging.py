@@ -9,11 +9,14 @@ from extensions import db
 
 DEFAULT_PER_PAGE = 10  # seed 000: 每页显示 10
 MAX_PER_PAGE = 100
+# A typed page number past this is past the end anyway; unclamped, ?page=10**18 made an
+# OFFSET no database integer holds (a 500).
+MAX_PAGE = 2**31 - 1
 
 
 def requested_page() -> int:
     try:
-        return max(1, int(request.args.get("page", 1)))
+        return min(MAX_PAGE, max(1, int(request.args.get("page", 1))))
     except ValueError:
         return 1
 

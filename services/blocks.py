@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from functools import lru_cache
+
+from sqlalchemy import and_, bindparam, case, or_
 
 from core import audit
 from extensions import db
@@ -46,33 +49,55 @@ def normalise(kind: str, value: str) -> str:
 
 
 def is_blocked(phone: str | None = None, ip: str | None = None) -> Block | None:
-    """The block that stops a send to ``phone`` (E.164) or from ``ip``, else None."""
-    if phone:
-        found = db.session.scalar(db.select(Block).where(
-            Block.kind == BLOCK_PHONE, Block.value == phone).limit(1))
-        if found is not None:
-            return found
-        for block in _all(BLOCK_PREFIX):
-            if phone.startswith(block.value):
-                return block
-    if ip:
-        return _ip_block(ip)
+    """The block that stops a send to ``phone`` (E.164) or from ``ip``, else None.
+
+    One indexed query on (kind, value): every stored form that could match is listed (the
+    phone itself, each of its prefixes, the address and each network around it), so the
+    number of blocks stored does not matter. A phone block wins over a prefix, a prefix
+    over an IP block; among several of one kind the oldest.
+    """
+    phones = _prefixes(phone) if phone else []
+    networks = list(_networks(ip)) if ip else []
+    if not phones and not networks:
+        return None
+    # Plain rows first: nearly every send finds none, and loading ORM objects costs more.
+    found = db.session.execute(_CANDIDATES, {"phones": phones, "networks": networks})
+    for block_id, kind, value in found:  # ordered by kind priority, then id
+        if kind != BLOCK_PHONE or value == phone:
+            return db.session.get(Block, block_id)
     return None
 
 
-def _ip_block(ip: str) -> Block | None:
+def _prefixes(phone: str) -> list[str]:
+    """``phone`` and every shorter start of it that a prefix block could be ("+8", "+86"...)."""
+    return [phone[:end] for end in range(2, len(phone) + 1)]
+
+
+@lru_cache(maxsize=4096)
+def _networks(ip: str) -> tuple[str, ...]:
+    """Every stored form of a block covering ``ip``: the address, then each network that
+    contains it, written as :func:`normalise` writes them (cached: one client sends many)."""
     try:
         address = ipaddress.ip_address(ip.split("%", 1)[0])
     except ValueError:
-        return None
-    for block in _all(BLOCK_IP):
-        if address in ipaddress.ip_network(block.value, strict=False):
-            return block
-    return None
+        return ()
+    bits, width, kind = int(address), address.max_prefixlen, type(address)
+    # What ip_network((address, length), strict=False) would print, without building it.
+    return (str(address), *(f"{kind(bits >> (width - length) << (width - length))}/{length}"
+                            for length in range(width)))
 
 
-def _all(kind: str) -> list[Block]:
-    return list(db.session.scalars(db.select(Block).where(Block.kind == kind)))
+# Runs on every send: built once; the IN lists expand at execution.
+_BLOCKS = Block.__table__
+_PRIORITY = case({BLOCK_PHONE: 0, BLOCK_PREFIX: 1}, value=_BLOCKS.c.kind, else_=2)
+_CANDIDATES = (
+    db.select(_BLOCKS.c.id, _BLOCKS.c.kind, _BLOCKS.c.value)
+    .where(or_(and_(_BLOCKS.c.kind.in_((BLOCK_PHONE, BLOCK_PREFIX)),
+                    _BLOCKS.c.value.in_(bindparam("phones", expanding=True))),
+               and_(_BLOCKS.c.kind == BLOCK_IP,
+                    _BLOCKS.c.value.in_(bindparam("networks", expanding=True)))))
+    .order_by(_PRIORITY, _BLOCKS.c.id)
+)
 
 
 def add(kind: str, value: str, reason: str = "", actor: str = "") -> Block:

@@ -22,11 +22,13 @@ from datetime import timedelta
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import bindparam
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import settings
 from extensions import db
 from gateways.base import Message
+from models.base import UTCDateTime
 from models.code import (
     CODE_FAILED,
     CODE_PENDING,
@@ -94,10 +96,10 @@ def issue(request: CodeRequest) -> Issued:
         _refuse_blocked(request)
         new_hour = send_limits.reserve(SendRequest(request.scene, request.destination,
                                                    request.ip, request.account_id))
-        # A Core INSERT: this runs on every send, and the ORM's unit of work would
-        # cost more than the statement itself.
-        code_id = db.session.execute(db.insert(VerificationCode).values(
-            _row(request, code, carried, now, now + timedelta(minutes=minutes)))
+        # A Core INSERT on the table, built once: this runs on every send, and the ORM's
+        # unit of work would cost more than the statement itself.
+        code_id = db.session.execute(_INSERT_CODE, _row(
+            request, code, carried, now, now + timedelta(minutes=minutes))
         ).inserted_primary_key[0]
         code_log.add_to_total(1)
         db.session.commit()
@@ -141,15 +143,24 @@ def _row(request: CodeRequest, code: str, attempts: int, now, expires_at) -> dic
 
 
 def _carried_attempts(request: CodeRequest, now) -> int:
-    newest = db.session.scalar(
-        db.select(VerificationCode.attempts)
-        .where(VerificationCode.scene == request.scene,
-               VerificationCode.destination == request.destination,
-               VerificationCode.status != CODE_REFUSED,
-               VerificationCode.consumed_at.is_(None),
-               VerificationCode.expires_at > now)
-        .order_by(VerificationCode.created_at.desc(), VerificationCode.id.desc()).limit(1))
+    newest = db.session.scalar(_CARRIED, {"scene": request.scene,
+                                          "destination": request.destination, "now": now})
     return newest or 0
+
+
+# The statements every send runs, built once (building one costs more than running it).
+_CODES = VerificationCode.__table__
+_INSERT_CODE = _CODES.insert()
+_CARRIED = (
+    db.select(_CODES.c.attempts)
+    .where(_CODES.c.scene == bindparam("scene"),
+           _CODES.c.destination == bindparam("destination"),
+           _CODES.c.status != CODE_REFUSED,
+           _CODES.c.consumed_at.is_(None),
+           _CODES.c.expires_at > bindparam("now", type_=UTCDateTime))
+    .order_by(_CODES.c.created_at.desc(), _CODES.c.id.desc()).limit(1)
+)
+_RECORD_RESULT = _CODES.update().where(_CODES.c.id == bindparam("code_id"))
 
 
 def _log_refusal(request: CodeRequest, error: str) -> None:
@@ -193,33 +204,25 @@ def deliver(issued: Issued, locale: str) -> bool:
     message = Message(to=request.destination, content=rendered.text, subject=rendered.subject,
                       html=rendered.html, template_code=rendered.template_code,
                       params=rendered.params, purpose=request.scene)
-    result = messaging.send(request.channel, message).result
+    # messaging.send, with its records and the code's result in one transaction.
+    delivery = messaging.deliver(request.channel, message)
+    attempts = messaging.record_many([(request.channel, message, delivery.attempts)],
+                                     commit=False)
+    db.session.flush()  # the attempt rows' ids, for the code row
+    result = delivery.result
     _record_result(issued.id, CODE_SENT if result.ok else CODE_FAILED, gateway=result.gateway,
                    error=result.error, raw_code=result.raw_code, raw=result.raw_message,
-                   attempt_id=_last_attempt_id(request))
+                   attempt_id=attempts[-1].id if attempts else None)
     return result.ok
 
 
-def _last_attempt_id(request: CodeRequest):
-    """The attempt row messaging.send just recorded, as a subquery of the code's UPDATE.
-
-    The send interval allows one code per destination and scene at a time, so the newest
-    attempt for the pair is this code's.
-    """
-    from models.delivery import DeliveryAttempt
-
-    return (db.select(db.func.max(DeliveryAttempt.id))
-            .where(DeliveryAttempt.destination == request.destination[:254],
-                   DeliveryAttempt.purpose == request.scene)
-            .scalar_subquery())
-
-
 def _record_result(code_id: int, status: str, gateway: str = "", error: str = "",
-                   raw_code: str = "", raw: str = "", attempt_id=None) -> None:
-    db.session.execute(db.update(VerificationCode).where(VerificationCode.id == code_id).values(
-        status=status, gateway=(gateway or "")[:32], error=(error or "")[:40],
-        raw_code=(raw_code or "")[:64], raw_message=(raw or "")[:500], attempt_id=attempt_id,
-    ).execution_options(synchronize_session=False))
+                   raw_code: str = "", raw: str = "", attempt_id: int | None = None) -> None:
+    """Store how the send went on the code row (and commit the caller's records with it)."""
+    db.session.execute(_RECORD_RESULT, {
+        "code_id": code_id, "status": status, "gateway": (gateway or "")[:32],
+        "error": (error or "")[:40], "raw_code": (raw_code or "")[:64],
+        "raw_message": (raw or "")[:500], "attempt_id": attempt_id})
     db.session.commit()
 
 

@@ -13,16 +13,22 @@ from flask import request
 
 from core import settings
 from core.audit import client_ip
+from core.log_text import one_line
 from extensions import db
 from models import LoginEvent
 from models.base import utcnow
 
 
+def typed(username: str) -> str:
+    """The username as typed, as the login log keeps it: one line, at most 254 characters."""
+    return one_line(username.strip())[:254]
+
+
 def record(who: str, username: str, success: bool, account_id: int | None = None,
            method: str = "password", reason: str = "") -> LoginEvent:
-    event = LoginEvent(who=who, username=username.strip()[:254], account_id=account_id,
+    event = LoginEvent(who=who, username=typed(username), account_id=account_id,
                        success=success, method=method, reason=reason, ip=client_ip(),
-                       user_agent=(request.user_agent.string or "")[:255])
+                       user_agent=one_line(request.user_agent.string or "")[:255])
     db.session.add(event)
     db.session.commit()
     return event
@@ -32,7 +38,7 @@ def locked_out(who: str, username: str) -> bool:
     """Whether this username, or the client's IP, has failed too often lately."""
     threshold = settings.get("basic.lockout_threshold")
     since = utcnow() - timedelta(minutes=settings.get("basic.lockout_minutes"))
-    username = username.strip()[:254]
+    username = typed(username)
     last_success = db.session.scalar(
         db.select(db.func.max(LoginEvent.created_at)).where(
             LoginEvent.who == who, LoginEvent.username == username, LoginEvent.success))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
 from core.passwords import hash_password, needs_rehash, verify_password
 from extensions import db
-from models.member import Member
+from models.member import MEMBER_ACTIVE, Member
 from services.phones import InvalidPhone, parse_phone
 
 
@@ -16,12 +19,42 @@ def find_member(identifier: str) -> Member | None:
     if not identifier:
         return None
     if "@" in identifier:
-        return db.session.scalar(db.select(Member).where(Member.email == identifier.lower()))
+        return db.session.scalar(_BY_EMAIL, {"email": identifier.lower()})
     try:
         phone = parse_phone(identifier, check_allowed=False)
     except InvalidPhone:
         return None
-    return db.session.scalar(db.select(Member).where(Member.phone == phone))
+    return db.session.scalar(_BY_PHONE, {"phone": phone})
+
+
+# Built once: member lookups run on every sign-in and send-code request.
+_BY_EMAIL = db.select(Member).where(Member.email == bindparam("email"))
+_BY_PHONE = db.select(Member).where(Member.phone == bindparam("phone"))
+_MEMBERS = Member.__table__
+_RECIPIENT = db.select(_MEMBERS.c.id, _MEMBERS.c.status, _MEMBERS.c.language)
+_RECIPIENT_BY_EMAIL = _RECIPIENT.where(_MEMBERS.c.email == bindparam("email"))
+_RECIPIENT_BY_PHONE = _RECIPIENT.where(_MEMBERS.c.phone == bindparam("phone"))
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """What the send-code path needs of the account a destination belongs to."""
+
+    id: int
+    active: bool
+    language: str
+
+
+def recipient_of(destination: str) -> Recipient | None:
+    """The account of a destination already normalised (``services.destinations``: E.164
+    or a lower-case email). Every send-code request asks: plain columns, not a Member
+    object, and no second parse of the number as :func:`find_member` would do."""
+    if "@" in destination:
+        row = db.session.execute(_RECIPIENT_BY_EMAIL, {"email": destination}).first()
+    else:
+        row = db.session.execute(_RECIPIENT_BY_PHONE, {"phone": destination}).first()
+    return None if row is None else Recipient(row.id, row.status == MEMBER_ACTIVE,
+                                              row.language or "")
 
 
 def authenticate(identifier: str, password: str) -> Member | None:

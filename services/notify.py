@@ -115,6 +115,10 @@ def prepare_variables(spec: events.Event, given: Mapping[str, Any],
     if too_long:
         raise NotifyError("bad_request", f"longer than {MAX_VALUE_LENGTH} characters: "
                                          + ", ".join(too_long))
+    # No database column can be trusted with NUL (PostgreSQL refuses it: a 500 there).
+    with_nul = sorted(k for k, v in values.items() if "\x00" in v)
+    if with_nul:
+        raise NotifyError("bad_request", "NUL character in: " + ", ".join(with_nul))
     return values
 
 

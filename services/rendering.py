@@ -19,12 +19,13 @@ from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from extensions import db
+from extensions import cache, db
 from services import template_defaults
 
 MAX_OUTPUT = 65_536  # characters one part may render to
 MAX_REPEAT = 10_000  # longest string or list a "*" may build, largest number "**" may make
 TEMPLATE_PARTS = ("subject", "text", "html", "template_code", "params")
+STORED_KEY = "templates:v1"  # the shared cache key of every stored template
 
 
 class TemplateMissing(LookupError):
@@ -73,12 +74,35 @@ class Rendered:
 
 
 def stored_parts(purpose: str, channel: str, locale: str) -> dict[str, Any] | None:
-    from models import MessageTemplate
+    return _copy(_stored().get(_stored_key(purpose, channel, locale)))
 
-    row = db.session.scalar(db.select(MessageTemplate).where(
-        MessageTemplate.purpose == purpose, MessageTemplate.channel == channel,
-        MessageTemplate.locale == locale))
-    return row.parts() if row else None
+
+def _stored() -> dict[str, dict[str, Any]]:
+    """Every stored template's parts, from the shared cache (Redis or the instance file
+    cache), else the database. Every send renders one, and admins rarely edit them;
+    ``template_store`` drops the key after each save, so all workers see it at once."""
+    rows = cache.get(STORED_KEY)
+    if rows is None:
+        from models import MessageTemplate
+
+        rows = {_stored_key(row.purpose, row.channel, row.locale): row.parts()
+                for row in db.session.scalars(db.select(MessageTemplate))}
+        cache.set(STORED_KEY, rows, timeout=0)
+    return rows
+
+
+def forget_stored() -> None:
+    """Called after a template is saved or restored (after the commit)."""
+    cache.delete(STORED_KEY)
+
+
+def _stored_key(purpose: str, channel: str, locale: str) -> str:
+    return f"{purpose}/{channel}/{locale}"
+
+
+def _copy(parts: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A copy the caller may change without changing the cached value."""
+    return None if parts is None else {**parts, "params": dict(parts.get("params") or {})}
 
 
 def other_locale(locale: str) -> str:
@@ -90,9 +114,10 @@ def template_parts(purpose: str, channel: str, locale: str) -> dict[str, Any]:
 
     A language with neither falls back to the other language, stored first.
     """
-    exact = stored_parts(purpose, channel, locale) or template_defaults.DEFAULTS.get(
-        (purpose, channel, locale))
-    parts = exact or stored_parts(purpose, channel, other_locale(locale)) or \
+    stored = _stored()
+    exact = _copy(stored.get(_stored_key(purpose, channel, locale))) or \
+        template_defaults.DEFAULTS.get((purpose, channel, locale))
+    parts = exact or _copy(stored.get(_stored_key(purpose, channel, other_locale(locale)))) or \
         template_defaults.default(purpose, channel, locale)
     if parts is None:
         raise TemplateMissing(f"no {channel} template for {purpose} ({locale})")

@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import lru_cache
 
-from sqlalchemy import Integer, String, bindparam, case, literal, or_, text
+from sqlalchemy import Integer, String, TextClause, bindparam, case, literal, or_, text
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from core import settings
@@ -26,6 +27,7 @@ from models.base import UTCDateTime
 from models.code import SendCounter
 from services import clock
 
+HOUR_KEY = "hour"  # the site-wide hourly ceiling's counter
 FLAG_EVERYONE = "captcha:all"  # the hourly ceiling was crossed: captcha for everyone
 FLAG_TRIPPED_FOR = timedelta(hours=1)  # how long a tripped flag keeps the captcha on
 PRUNE_AFTER = timedelta(days=1)  # expired counters older than this are deleted
@@ -65,10 +67,21 @@ def reserve(request: SendRequest) -> bool:
     commit (not inside: deleting rows other requests may be taking could deadlock).
     """
     now = clock.now()
-    for bucket in sorted(_buckets(request, now), key=lambda b: b.key):
-        if not take(bucket.key, bucket.cap, bucket.resets_at, now):
+    buckets = sorted(_buckets(request, now), key=lambda b: b.key)
+    if db.session.get_bind().dialect.name == "mysql":
+        for bucket in buckets:
+            if not take(bucket.key, bucket.cap, bucket.resets_at, now):
+                raise LimitReached(bucket.code, _retry_after(bucket, now))
+        return _count_hour(now)
+    # SQLite and PostgreSQL: every bucket and the hour in one statement, rows in the same
+    # order as above (the buckets by key, the hour last). A bucket at its cap comes back
+    # without a row; the caller's rollback then undoes the slots the others took.
+    hour = _Bucket(HOUR_KEY, 2**31 - 1, clock.next_hour(now), "")
+    counts = _take_many([*buckets, hour], now)
+    for bucket in buckets:
+        if bucket.key not in counts:
             raise LimitReached(bucket.code, _retry_after(bucket, now))
-    return _count_hour(now)
+    return _hour_counted(counts[HOUR_KEY], now)
 
 
 def _buckets(request: SendRequest, now: datetime) -> list[_Bucket]:
@@ -131,6 +144,44 @@ _UPSERT = text("""
                 bindparam("cap", type_=Integer), bindparam("key", type_=String))
 
 
+def _take_many(buckets: list[_Bucket], now: datetime) -> dict[str, int]:
+    """Take one slot of each bucket with one upsert: {key: new count} of those taken.
+
+    Each row is decided exactly as :data:`_UPSERT` decides one (same locks, same
+    re-check), its cap picked by key and its new window taken from its own VALUES row.
+    """
+    params: dict[str, object] = {"now": now}
+    for i, bucket in enumerate(buckets):
+        params.update({f"key_{i}": bucket.key, f"cap_{i}": bucket.cap,
+                       f"resets_at_{i}": bucket.resets_at})
+    rows = db.session.execute(_upsert_many(len(buckets)), params)
+    return dict(rows.all())
+
+
+@lru_cache(maxsize=8)
+def _upsert_many(size: int) -> TextClause:
+    """The upsert of ``size`` buckets, written once per size (4 or 5 on a send)."""
+    values = ", ".join(f"(:key_{i}, 1, :resets_at_{i})" for i in range(size))
+    caps = " ".join(f"WHEN :key_{i} THEN CAST(:cap_{i} AS INTEGER)" for i in range(size))
+    # Only numbered placeholders are spliced in: every value is a bound parameter.
+    statement = text(f"""
+        INSERT INTO code_send_counters ("key", count, resets_at) VALUES {values}
+        ON CONFLICT ("key") DO UPDATE SET
+            count = CASE WHEN code_send_counters.resets_at <= :now THEN 1
+                         ELSE code_send_counters.count + 1 END,
+            resets_at = CASE WHEN code_send_counters.resets_at <= :now THEN excluded.resets_at
+                             ELSE code_send_counters.resets_at END
+        WHERE code_send_counters.resets_at <= :now
+           OR code_send_counters.count < CASE code_send_counters."key" {caps} END
+        RETURNING "key", count
+    """)  # noqa: S608
+    types = [bindparam("now", type_=UTCDateTime)]
+    for i in range(size):
+        types += [bindparam(f"key_{i}", type_=String), bindparam(f"cap_{i}", type_=Integer),
+                  bindparam(f"resets_at_{i}", type_=UTCDateTime)]
+    return statement.bindparams(*types)
+
+
 def _take_in_two_steps(key: str, cap: int, resets_at: datetime, now: datetime) -> int | None:
     """MariaDB has no conditional upsert: make sure the row exists, then update it."""
     for _ in range(2):  # a second round only if the row was pruned under us
@@ -179,11 +230,15 @@ def _retry_after(bucket: _Bucket, now: datetime) -> int:
 
 
 def _count_hour(now: datetime) -> bool:
-    """Count the send against the site-wide hourly ceiling; crossing it turns the captcha
-    on for everyone and raises an alert (exactly once: only one request sees the count
-    step from the ceiling to one past it)."""
+    """Count the send against the site-wide hourly ceiling (see :func:`_hour_counted`)."""
+    return _hour_counted(_take(HOUR_KEY, 2**31 - 1, clock.next_hour(now), now), now)
+
+
+def _hour_counted(count: int, now: datetime) -> bool:
+    """Crossing the ceiling turns the captcha on for everyone and raises an alert (exactly
+    once: only one request sees the count step from the ceiling to one past it). True for
+    the hour's first send."""
     ceiling = settings.get("member.hourly_ceiling")
-    count = _take("hour", 2**31 - 1, clock.next_hour(now), now)
     if count == ceiling + 1:
         set_flag(FLAG_EVERYONE, now + FLAG_TRIPPED_FOR)
         db.session.add(SiteAlert(

@@ -80,6 +80,7 @@ def save(event: events.Event, channel: str, locale: str, parts: Mapping[str, Any
         db.session.add(row)
         audit.record("templates.save", f"{event.name}/{channel}/{locale}", changes)
     db.session.commit()
+    rendering.forget_stored()
     return changes
 
 
@@ -94,6 +95,7 @@ def restore(event: events.Event, channel: str, locale: str) -> bool:
                   for part in CHANNEL_PARTS[channel]})
     db.session.delete(row)
     db.session.commit()
+    rendering.forget_stored()
     return True
 
 

@@ -70,7 +70,8 @@ def test_database_urls_get_the_shipped_drivers(url, expected):
 
 def test_redis_url_moves_cache_and_limits_to_redis():
     loaded = load_config(production(REDIS_URL="redis://127.0.0.1:6379/3"))
-    assert loaded["CACHE_TYPE"] == "RedisCache"
+    # Redis-backed, and a Redis outage is a cache miss (core/resilient_cache.py).
+    assert loaded["CACHE_TYPE"] == "core.resilient_cache.ResilientRedisCache"
     assert loaded["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/3"
 
 

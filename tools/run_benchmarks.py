@@ -1,7 +1,9 @@
 """``make bench``: run every benchmark alone and print one table of their BENCH lines.
 
 Each benchmark is a standalone script that prints its own table and ends with
-``BENCH NAME figure=… baseline=… target=… PASS|MISS``; this collects those lines.
+``BENCH NAME figure=… baseline=… target=… PASS|MISS`` (one line per figure: a script that
+measures several, such as the per-database send-code runs, prints one each); this
+collects those lines.
 """
 
 from __future__ import annotations
@@ -26,17 +28,18 @@ def main() -> int:
                              check=False)
         seconds = time.perf_counter() - started
         print(run.stdout, end="")
-        match = LINE.search(run.stdout)
-        if run.returncode or not match:
+        found = LINE.findall(run.stdout)
+        if run.returncode or not found:
             failed = True
             rows.append((script.stem, "-", "-", "-", "ERROR", seconds))
             print(run.stderr[-2000:], file=sys.stderr)
             continue
-        rows.append((*match.groups(), seconds))
+        rows += [(*groups, seconds if i == 0 else None) for i, groups in enumerate(found)]
     print()
-    print(f"{'benchmark':<20} {'figure':>12} {'baseline':>12} {'target':>12}  result  seconds")
+    print(f"{'benchmark':<36} {'figure':>10} {'baseline':>10} {'target':>10}  result  seconds")
     for name, figure, baseline, target, verdict, seconds in rows:
-        print(f"{name:<20} {figure:>12} {baseline:>12} {target:>12}  {verdict:<6} {seconds:7.1f}")
+        took = f"{seconds:7.1f}" if seconds is not None else ""
+        print(f"{name:<36} {figure:>10} {baseline:>10} {target:>10}  {verdict:<6} {took}")
     return 1 if failed else 0
 
 

@@ -97,7 +97,10 @@ def _safe_next(target: str | None) -> str:
     """Only same-site paths: an open redirect would help phishing."""
     if target:
         parts = urlsplit(target)
+        # Not printable: browsers drop tabs and line breaks from a URL ("/\t/evil.example"
+        # is "//evil.example" to them), and a line break in a header is a 500.
         if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target:
+                and not target.startswith("//") and "\\" not in target \
+                and target.isprintable():
             return target
     return url_for("admin_home.index")

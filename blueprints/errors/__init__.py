@@ -6,6 +6,8 @@ import logging
 
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from limits.errors import StorageError
+from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
@@ -61,6 +63,13 @@ def _database_down(exc: OperationalError):
     return error_response(503, "service_unavailable")
 
 
+def _limit_store_down(exc: Exception):
+    # Rate limits fail closed: without their store a login or API call is refused, with a
+    # clear 503, never let through unlimited (member pages have their own handler).
+    log.error("rate-limit storage unreachable, request refused: %s", exc)
+    return error_response(503, "service_unavailable")
+
+
 def _server_error(exc: Exception):
     # Whatever the request half-wrote must not leak into the next use of the session.
     db.session.rollback()
@@ -72,4 +81,6 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(OperationalError, _database_down)
+    for error in (StorageError, RedisError):
+        app.register_error_handler(error, _limit_store_down)
     app.register_error_handler(Exception, _server_error)

@@ -26,7 +26,7 @@ from extensions import limiter
 from services import captcha, codes, send_limits
 from services.codes import CodeRequest
 from services.destinations import InvalidDestination, normalise_destination
-from services.member_accounts import find_member
+from services.member_accounts import recipient_of
 
 ANONYMOUS_SCENES = ("register", "login", "reset_password")
 ACCOUNT_SCENES = ("change_phone", "change_email", "change_protection")
@@ -82,7 +82,7 @@ def _code_request(scene: str) -> CodeRequest:
         return CodeRequest(scene, destination, account_binding(member), client_ip(),
                            member_id=member.id, account_id=member.id)
     destination = normalise_destination(_raw_destination(), allow_email=scene in EMAIL_SCENES)
-    member = find_member(destination)
+    member = recipient_of(destination)
     known = member is not None and member.active
     # A register code goes to any valid phone: only whoever reads it learns, at submit,
     # that the phone already has an account. Sign-in and reset codes go to accounts only.
@@ -98,7 +98,7 @@ def _raw_destination() -> str:
 
 
 def _locale_for(code_request: CodeRequest) -> str:
-    member = find_member(code_request.destination) if code_request.member_id else None
+    member = recipient_of(code_request.destination) if code_request.member_id else None
     chosen = member.language if member and member.language else str(get_locale())
     return normalise(chosen) or "zh_CN"
 

@@ -31,6 +31,16 @@ class SettingsInvalid(ValueError):
         self.errors = dict(errors)
 
 
+class _Memo(dict):
+    """One request's raw stored values, and the scalar values already decoded from them
+    (a send reads some twenty settings; decoding JSON or a secret each time adds up).
+    Dropped with the memo, so never older than the raw values."""
+
+    def __init__(self, rows: Mapping[str, str]):
+        super().__init__(rows)
+        self.decoded: dict[str, Any] = {}
+
+
 def _stored() -> dict[str, str]:
     """Raw stored values (JSON, or Fernet tokens for secrets) by name."""
     memo = g.get("_herald_settings") if has_app_context() else None
@@ -40,8 +50,10 @@ def _stored() -> dict[str, str]:
     if rows is None:
         rows = {row.name: row.value for row in db.session.scalars(db.select(SettingValue))}
         cache.set(CACHE_KEY, rows, timeout=0)
-    g._herald_settings = rows
-    return rows
+    memo = _Memo(rows)
+    if has_app_context():
+        g._herald_settings = memo
+    return memo
 
 
 def _decode(name: str, raw: str) -> Any:
@@ -53,8 +65,19 @@ def _decode(name: str, raw: str) -> Any:
 def get(name: str) -> Any:
     """The typed value of ``name``: stored, else its declared default."""
     setting = lookup(name)
-    raw = _stored().get(name)
-    return setting.default if raw is None else _decode(name, raw)
+    stored = _stored()
+    raw = stored.get(name)
+    if raw is None:
+        return setting.default
+    decoded = getattr(stored, "decoded", None)
+    if decoded is None:  # a memo set by hand (tests): decode every time
+        return _decode(name, raw)
+    if name not in decoded:
+        value = _decode(name, raw)
+        if isinstance(value, list | dict):  # the caller may change it: a fresh one each time
+            return value
+        decoded[name] = value
+    return decoded[name]
 
 
 def get_many(names: list[str]) -> dict[str, Any]:
