@@ -26,6 +26,7 @@ from sqlalchemy import bindparam
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import settings
+from core.log_text import one_line
 from extensions import db
 from gateways.base import Message
 from models.base import UTCDateTime
@@ -176,7 +177,9 @@ def _log_refusal(request: CodeRequest, error: str) -> None:
 def log_invalid_destination(scene: str, raw: str, ip: str, channel: str, error: str) -> None:
     """Record a request refused for its destination (``invalid_phone`` and the like)."""
     db.session.add(VerificationCode(
-        scene=scene, channel=channel, destination=(raw or "").strip()[:254], status=CODE_REFUSED,
+        # What was typed, but on one line: a CR/LF must not forge a second log entry.
+        scene=scene, channel=channel, destination=one_line((raw or "").strip())[:254],
+        status=CODE_REFUSED,
         error=error, ip=ip[:45], created_at=clock.now(), expires_at=clock.now()))
     code_log.add_to_total(1)
     db.session.commit()

@@ -6,8 +6,6 @@ from __future__ import annotations
 import json
 import uuid
 
-import pytest
-
 from core import settings
 from core.signing import signed_headers
 from extensions import db
@@ -28,9 +26,6 @@ def test_the_login_log_keeps_a_typed_username_on_one_line(client):
     assert usernames == [f"root\\r\\n{MARK}\\u2028x"]  # what was typed, escaped
 
 
-@pytest.mark.xfail(strict=True, reason="open: services/codes.log_invalid_destination stores the "
-                   "raw destination (owner: codes service); when fixed, drop this mark and "
-                   "'code log destination' from KNOWN_OPEN in tests/fuzz/conftest.py")
 def test_the_code_log_keeps_an_invalid_destination_on_one_line(client):
     answer = client.post("/codes/send", data={"scene": "register", "destination": FORGED},
                          headers={"Accept": "application/json"})
