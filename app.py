@@ -15,6 +15,7 @@ from extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(herald_config.INSTANCE))
     app.config.from_mapping(herald_config.load_config(overrides))
+    trust_proxies(app)
     register_extensions(app)
     register_gateways(app)
     register_blueprints(app)
@@ -22,6 +23,15 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_commands(app)
     register_template_helpers(app)
     return app
+
+
+def trust_proxies(app: Flask) -> None:
+    """Behind nginx the socket peer is the proxy; take the client from X-Forwarded-For."""
+    count = int(app.config.get("HERALD_PROXY_COUNT") or 0)
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def register_extensions(app: Flask) -> None:

@@ -47,7 +47,10 @@ DEFAULTS: dict[str, Any] = {
     "HERALD_ALLOW_PRIVATE_URLS": False,
     "HERALD_ENCRYPTION_KEYS": "",
     "REDIS_URL": "",
-    "HERALD_PASSWORD_PROFILE": "default",  # "test": cheapest argon2 (tests only)
+    "HERALD_PASSWORD_PROFILE": "default",
+    # Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For gives the
+    # client address that limits, lockout and logs use.
+    "HERALD_PROXY_COUNT": 0,  # "test": cheapest argon2 (tests only)
 }
 
 # Environment variables read on top of the defaults, with their converters.
@@ -59,6 +62,7 @@ ENVIRONMENT: dict[str, Any] = {
     "HERALD_ENCRYPTION_KEYS": str,
     "HERALD_ALLOW_PRIVATE_URLS": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
+    "HERALD_PROXY_COUNT": int,
 }
 
 

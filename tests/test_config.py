@@ -89,3 +89,19 @@ def test_sqlite_runs_in_wal_mode_with_busy_timeout(base_config, tmp_path):
 def test_production_refuses_the_test_password_profile():
     with pytest.raises(ConfigError, match="HERALD_PASSWORD_PROFILE"):
         load_config(production(HERALD_PASSWORD_PROFILE="test"))
+
+
+def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(base_config, app):
+    from app import create_app
+    from core.audit import client_ip
+
+    proxied = create_app({**base_config, "HERALD_PROXY_COUNT": 1})
+
+    @proxied.route("/whoami")
+    def whoami():
+        return client_ip()
+
+    answer = proxied.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"})
+    assert answer.get_data(as_text=True) == "203.0.113.9"
+    direct = create_app(base_config)
+    assert direct.wsgi_app.__class__.__name__ != "ProxyFix"

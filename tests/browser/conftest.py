@@ -64,7 +64,7 @@ def open_page(browser, server: str, width: int, height: int):
     context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN",
                                   extra_http_headers={"Accept-Language": "zh-CN"})
     page = context.new_page()
-    page.set_default_timeout(15000)
+    page.set_default_timeout(30000)  # a busy CI box is slow, not broken
     page.base = server
     return page
 
@@ -91,7 +91,7 @@ def shot(page, name: str, docs: bool = False, full_page: bool = True) -> Path:
     return path
 
 
-def outbox_code(destination: str, after: int = 0, timeout: float = 10.0) -> tuple[str, int]:
+def outbox_code(destination: str, after: int = 0, timeout: float = 30.0) -> tuple[str, int]:
     """The newest code the log gateway "sent" to ``destination`` in an Outbox row newer
     than ``after``, and that row's id (delivery may run after the answer)."""
     deadline = time.monotonic() + timeout
@@ -106,7 +106,7 @@ def outbox_code(destination: str, after: int = 0, timeout: float = 10.0) -> tupl
     raise AssertionError(f"no code reached the Outbox for {destination}")
 
 
-def wait_for_code(destination: str, timeout: float = 10.0) -> str:
+def wait_for_code(destination: str, timeout: float = 30.0) -> str:
     return outbox_code(destination, timeout=timeout)[0]
 
 
@@ -116,7 +116,7 @@ class Provider:
     def __init__(self, server: FakeServer, fake: AliyunFake) -> None:
         self.server, self.fake = server, fake
 
-    def code(self, phone: str, scene: str, timeout: float = 10.0) -> str:
+    def code(self, phone: str, scene: str, timeout: float = 30.0) -> str:
         national = phone.removeprefix("+86")
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -1,11 +1,12 @@
 """Send-code under attack: 4 gunicorn workers, Redis, 200 concurrent clients, exact caps.
 
 A real deployment — gunicorn with 4 sync workers on a fresh SQLite file migrated to head,
-Redis for rate limits and the cache, the Alibaba gateway pointed at a local fake that
-checks signatures — is hammered for a bounded time by 200 client threads posting
-``/codes/send`` for a few phones from eight source addresses (127.0.0.2–9: the app keys
-limits on the TCP peer address, ``request.remote_addr``). Every code that reaches the fake
-is checked by its browser session, four times at once, while the hammering goes on.
+Redis (database 13, keys under a prefix of the run's own) for rate limits and the cache,
+the Alibaba gateway pointed at a local fake that checks signatures — is hammered for a
+bounded time by 200 client threads posting ``/codes/send`` for a few phones from eight
+source addresses (127.0.0.2–9: the app keys limits on the TCP peer address,
+``request.remote_addr``). Every code that reaches the fake is checked by its browser
+session, four times at once, while the hammering goes on.
 
 The caps are chosen so that each one decides some of the outcome, and the expected number
 of messages follows exactly from them (see ``EXPECTED``):
@@ -34,6 +35,7 @@ import re
 import sqlite3
 import threading
 import time
+import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -144,16 +146,27 @@ class Tally:
                 self.failures.append(f"{where}: {response.status_code} {response.text[:300]}")
 
 
+def own_keys(store: redis.Redis, prefix: str) -> None:
+    """Delete this run's keys (never FLUSHDB: another run may share the database)."""
+    keys = list(store.scan_iter(f"*{prefix}*"))
+    if keys:
+        store.delete(*keys)
+
+
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory):
-    """The fake provider, Redis (flushed) and gunicorn with 4 workers on a fresh SQLite."""
+    """The fake provider, Redis and gunicorn with 4 workers on a fresh SQLite.
+
+    Redis keys carry a prefix of this run's own, so two runs of the suite at once (or a
+    leftover from a killed one) cannot see each other's limits or cached settings."""
     tmp_path = tmp_path_factory.mktemp("load")
     store = redis.Redis.from_url(REDIS_URL)
     try:
         store.ping()
     except redis.RedisError as exc:
         pytest.fail(f"the load test needs Redis at {REDIS_URL}: {exc}")
-    store.flushdb()
+    prefix = f"herald-load-{uuid.uuid4().hex[:12]}"
+    own_keys(store, prefix)
     fake = AliyunFake({KEY_ID: KEY_SECRET})
     with FakeServer(fake) as provider:
         config = {"HERALD_ENV": "testing", "DATABASE_URL": f"sqlite:///{tmp_path / 'load.db'}",
@@ -163,6 +176,7 @@ def deployment(tmp_path_factory):
         env = environment(tmp_path, config)
         # The per-IP request limiter is raised out of the way: the caps are under test.
         overrides = {"HERALD_PASSWORD_PROFILE": "test", "SESSION_COOKIE_SECURE": False,
+                     "CACHE_KEY_PREFIX": f"{prefix}:", "RATELIMIT_KEY_PREFIX": prefix,
                      "HERALD_CODE_SEND_RATE": "100000 per minute",
                      "HERALD_CODE_CHECK_RATE": "100000 per minute"}
         prepare(env, overrides, setup(provider.url))
@@ -171,7 +185,7 @@ def deployment(tmp_path_factory):
             yield server, fake, tmp_path / "load.db"
         finally:
             server.stop()
-    store.flushdb()
+    own_keys(store, prefix)
 
 
 def setup(provider_url: str) -> dict:
