@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,11 @@ import time
 from pathlib import Path
 
 import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import _serve as serve
+
+stop = serve.stop
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -105,31 +109,7 @@ def prepare_herald(folder: Path) -> dict[str, str]:
 
 
 def start(app_spec: str, port: int, cwd: Path, env: dict[str, str]) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [GUNICORN, "--workers", WORKERS, "--bind", f"127.0.0.1:{port}", "--log-level",
-         "warning", "--timeout", "30", app_spec],
-        cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True)
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise SystemExit(f"gunicorn {app_spec} died: {process.stderr.read().decode()}")
-        try:
-            requests.get(f"http://127.0.0.1:{port}/", timeout=5)
-            return process
-        except requests.RequestException:
-            time.sleep(0.2)
-    stop(process)
-    raise SystemExit(f"gunicorn {app_spec} did not start in 30 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+    return serve.start(app_spec, port, cwd, env, workers=int(WORKERS))
 
 
 class Client:
