@@ -236,10 +236,13 @@ _ENTRIES = (
 _API_ENTRIES = (
     CatalogEntry(
         "request_expired",
-        "请求已过期（时间戳与服务器时间相差超过 300 秒）",
-        "The request expired (its timestamp is more than 300 s from the server clock)",
-        "校准发送方服务器时间（建议开启 NTP 时间同步），并使用当前时间戳重新签名。",
-        "Sync the caller's clock (enable NTP) and sign again with the current timestamp.",
+        "请求已过期（时间戳与服务器时间相差过大）",
+        "The request expired (its timestamp is too far from the server clock)",
+        "校准发送方服务器时间（建议开启 NTP 时间同步），并使用当前时间戳重新签名；允许的偏差"
+        "（默认 300 秒）在接收方的【系统】-【全局设置】-【接口】中设置，detail 中给出了实际偏差。",
+        "Sync the caller's clock (enable NTP) and sign again with the current timestamp; the "
+        "allowed difference (300 s by default) is set under System → Global settings → API "
+        "on the receiving Herald, and the detail gives the actual one.",
     ),
     CatalogEntry(
         "nonce_replayed",
@@ -254,6 +257,27 @@ _API_ENTRIES = (
         "The API client is disabled",
         "联系上级平台管理员启用该接口账号。",
         "Ask the upstream's admin to enable this API client.",
+    ),
+    CatalogEntry(
+        "api_disabled",
+        "API 已关闭",
+        "This API is switched off",
+        "请接收方管理员在【系统】-【全局设置】-【接口】中开启该 API 并保存后重试；未发送任何消息。"
+        "下级平台的短信会改由备用短信通道发送（如已设置）。",
+        "Ask the receiving Herald's admin to turn this API on under System → Global settings "
+        "→ API and save, then retry; nothing was sent. A downstream Herald sends its SMS "
+        "through its fallback gateway, if it has one.",
+    ),
+    CatalogEntry(
+        "ip_not_allowed",
+        "请求来源 IP 不在允许列表中",
+        "The caller's IP address is not allowed",
+        "请接收方管理员在【系统】-【全局设置】-【接口】的“允许调用的 IP 地址”中加入调用方服务器的"
+        "出口 IP（detail 中给出了对方看到的地址）；接收方位于反向代理之后时还需设置 "
+        "HERALD_PROXY_COUNT。",
+        "Ask the receiving Herald's admin to add the calling server's outgoing address (the "
+        "detail shows the address it saw) to Allowed caller addresses under System → Global "
+        "settings → API; behind a reverse proxy it must also set HERALD_PROXY_COUNT.",
     ),
 )
 

@@ -6,8 +6,9 @@ template names an upstream template number (without one: ``template_number_missi
 seed's 模板编号不能为空, before any request is made).
 
 The upstream answers with a catalog code, which is handed on unchanged: an upstream
-``insufficient_balance`` or ``quota_exhausted`` reads the same here. Only outage-type answers
-that the upstream marks as certainly not sent may fail over to the next gateway.
+``insufficient_balance``, ``quota_exhausted`` or ``ip_not_allowed`` reads the same here. Only
+outage-type answers that the upstream marks as certainly not sent (its API switched off among
+them) may fail over to the next gateway.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from gateways.http import HttpGateway, json_or_none
 API_PATH = "/api/sms/send"
 # What an admin may paste after the home page; all of it is dropped.
 _SUFFIXES = ("/api/sms/send", "/api/sms")
-# Answers meaning "refused before anything was sent, another gateway may help".
+# Answers meaning "refused before anything was sent, another gateway may help";
+# ``api_disabled``: the upstream's admin switched its reseller API off.
 OUTAGE_CODES = frozenset({"unreachable", "provider_rate_limited", "rate_limited",
-                          "service_unavailable"})
+                          "service_unavailable", "api_disabled"})
 
 
 def normalise_base_url(url: str) -> str:

@@ -43,7 +43,7 @@ def signed_in(client, auth):
     return client
 
 
-@pytest.mark.parametrize("group", ["basic", "sms", "email", "wechat", "member"])
+@pytest.mark.parametrize("group", ["basic", "sms", "email", "wechat", "member", "api"])
 def test_every_tab_renders(signed_in, group):
     page = signed_in.get(f"/admin/settings/{group}")
     assert page.status_code == 200

@@ -1,10 +1,13 @@
 """The request-signing scheme of the machine APIs."""
 
+from datetime import timedelta
+
 import pytest
 
-from core import crypto, signing
+from core import crypto, settings, signing
 from extensions import db
-from models import ApiClient
+from models import ApiClient, ApiNonce
+from models.base import utcnow
 
 BODY = b'{"event": "server_opened"}'
 
@@ -81,3 +84,41 @@ def test_disabled_clients_are_refused(client_row):
     with pytest.raises(signing.ApiAuthError) as exc:
         verify(headers())
     assert exc.value.code == "client_disabled"
+
+
+def stamped(timestamp: int, nonce: str) -> dict:
+    return signing.signed_headers("biz", "api-key-1", "sign-key-1", "POST", "/api/events", BODY,
+                                  nonce=nonce, timestamp=timestamp)
+
+
+@pytest.mark.parametrize("tolerance", [60, 300, 900])
+def test_the_window_is_the_tolerance_setting_to_the_second(client_row, tolerance):
+    settings.update({"api.timestamp_tolerance_seconds": tolerance})
+    now = 1_800_000_000
+    for n, skew in enumerate([tolerance, -tolerance]):  # late and early, at the very edge
+        assert verify(stamped(now - skew, f"edge-ok-{n}"), now=now).client_id == "biz"
+    for n, skew in enumerate([tolerance + 1, -tolerance - 1]):
+        with pytest.raises(signing.ApiAuthError) as exc:
+            verify(stamped(now - skew, f"edge-no-{n}"), now=now)
+        assert exc.value.code == "request_expired"
+        assert f"allowed: ±{tolerance} s" in exc.value.detail
+
+
+def test_a_huge_timestamp_is_expired_not_a_crash(client_row):
+    with pytest.raises(signing.ApiAuthError) as exc:
+        verify(headers(**{"X-Herald-Timestamp": "1" + "0" * 400}))
+    assert exc.value.code == "request_expired"
+
+
+def test_nonces_are_remembered_for_twice_the_largest_tolerance(client_row):
+    largest = settings.lookup("api.timestamp_tolerance_seconds").maximum
+    assert signing.NONCE_WINDOW == timedelta(seconds=2 * largest) >= timedelta(minutes=10)
+    now = utcnow()
+    db.session.add_all([ApiNonce(client_id=client_row.id, nonce=f"used-{age}-minutes-ago",
+                                 created_at=now - timedelta(minutes=age)) for age in (29, 31)])
+    db.session.commit()
+    verify(headers(nonce="a-fresh-nonce"))  # accepting a nonce prunes the old ones
+    with pytest.raises(signing.ApiAuthError) as exc:
+        verify(headers(nonce="used-29-minutes-ago"))
+    assert exc.value.code == "nonce_replayed"
+    assert verify(headers(nonce="used-31-minutes-ago")).client_id == "biz"

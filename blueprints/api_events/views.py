@@ -1,4 +1,5 @@
-"""The view of ``POST /api/events``: limits, signature, body, then ``services.notify``."""
+"""The view of ``POST /api/events``: limits, access rules, signature, body, then
+``services.notify``."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 from flask import Blueprint, Response, g, jsonify, request
 from flask_babel import gettext as _
 
+from blueprints import api_access
 from blueprints.api_events.request import parse
 from core import catalog, signing
 from extensions import csrf, limiter
@@ -43,6 +45,10 @@ def _authenticated(_response: Response) -> bool:
 @limiter.limit(_client_limit, key_func=_client_key, deduct_when=_authenticated)
 def fire():
     request.max_content_length = MAX_BODY_BYTES  # a larger body is refused with 413
+    try:
+        api_access.check(KIND_EVENTS)
+    except signing.ApiAuthError as exc:
+        return reply(exc.status, exc.code, detail=exc.detail)
     body = request.get_data(cache=True)
     if any(not all(" " <= ch <= "~" for ch in request.headers.get(name, ""))
            for name in signing.HEADERS):  # hmac.compare_digest refuses non-ASCII text

@@ -1,10 +1,12 @@
-"""The view of ``POST /api/sms/send``: limits, signature, then ``services.reseller_send``."""
+"""The view of ``POST /api/sms/send``: limits, access rules, signature, then
+``services.reseller_send``."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, g, jsonify, request
 from flask_babel import gettext as _
 
+from blueprints import api_access
 from core import catalog, signing
 from extensions import csrf, db, limiter
 from models import KIND_RESELLER, ApiClient, ResellerAccount
@@ -47,6 +49,10 @@ def _authenticated(_response: Response) -> bool:
 @limiter.limit(_client_rate, key_func=_client_key, deduct_when=_authenticated)
 def send():
     request.max_content_length = MAX_BODY_BYTES  # a larger body is refused with 413
+    try:
+        api_access.check(KIND_RESELLER)
+    except signing.ApiAuthError as exc:
+        return reply(_refusal(exc))
     body = request.get_data(cache=True)
     refused = _header_problem()
     if refused is not None:
@@ -55,9 +61,16 @@ def send():
         client = signing.verify(request.method, request.script_root + request.path,
                                 request.headers, request.args, body, kind=KIND_RESELLER)
     except signing.ApiAuthError as exc:
-        return reply(Answer(exc.status, exc.code, {"detail": exc.detail} if exc.detail else {}))
+        return reply(_refusal(exc))
     g.reseller_client_id = client.id
     return reply(reseller_send.handle(client, body))
+
+
+def _refusal(exc: signing.ApiAuthError) -> Answer:
+    data: dict[str, object] = {"detail": exc.detail} if exc.detail else {}
+    if exc.retryable:  # the upstream gateway of a downstream Herald fails over on it
+        data["retryable"] = True
+    return Answer(exc.status, exc.code, data)
 
 
 def _header_problem() -> Answer | None:

@@ -60,6 +60,8 @@ def _make_field(setting: Setting) -> Field:
         return SelectField(choices=setting.choice_list, validate_choice=False, **common)
     if setting.kind == "text":
         return TextAreaField(render_kw={"rows": 4}, **common)
+    if setting.kind == "networks":  # one address or network per line
+        return TextAreaField(render_kw={"rows": 4, "spellcheck": "false"}, **common)
     render_kw: dict[str, Any] = {}
     if setting.kind in {"int", "float"}:
         render_kw = {"type": "number", "inputmode": "numeric",

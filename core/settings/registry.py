@@ -171,3 +171,35 @@ declare(
             _l("Keep the login log (days)"), _KEEP_HELP, minimum=0, maximum=3650,
             section=_RETENTION),
 )
+
+# System → Global settings → API: who may call the two signed machine APIs. Security rules
+# like the Basic tab's, so a change needs a super admin and operation protection.
+_API_SWITCHES = _l("Enabled APIs")
+_API_SECURITY = _l("Request security")
+
+declare(
+    Setting("api.events_enabled", "api", "bool", True,
+            _l("Accept business events (POST /api/events)"),
+            _l("The hosting business system fires notification events through it. Off: every "
+               "request is refused with api_disabled and nothing is sent."),
+            section=_API_SWITCHES, extra=_SENSITIVE),
+    Setting("api.reseller_enabled", "api", "bool", True,
+            _l("Accept reseller SMS (POST /api/sms/send)"),
+            _l("Downstream panels send SMS through this Herald with it. Off: every request is "
+               "refused with api_disabled and nothing is sent or charged; a downstream Herald "
+               "moves on to its next SMS gateway."),
+            section=_API_SWITCHES, extra=_SENSITIVE),
+    Setting("api.allowed_ips", "api", "networks", [], _l("Allowed caller addresses"),
+            _l("IP addresses or CIDR networks, one per line (e.g. 203.0.113.10, "
+               "198.51.100.0/24, 2001:db8::/48). Blank: any address. Calls from other "
+               "addresses to either API are refused with ip_not_allowed before the signature "
+               "is checked. Behind a reverse proxy set HERALD_PROXY_COUNT, or every caller "
+               "has the proxy's address."),
+            section=_API_SECURITY, extra=_SENSITIVE),
+    Setting("api.timestamp_tolerance_seconds", "api", "int", 300,
+            _l("Allowed clock difference (seconds)"),
+            _l("A signed request whose timestamp is further than this from the server clock is "
+               "refused with request_expired. 60 to 900; a used nonce stays refused for 30 "
+               "minutes whatever the value."),
+            minimum=60, maximum=900, section=_API_SECURITY, extra=_SENSITIVE),
+)

@@ -17,8 +17,11 @@ import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 
+from core import ip_networks
+
 KINDS = ("str", "text", "int", "float", "bool", "choice", "list", "regions", "url", "email",
-         "timezone")
+         "timezone", "networks")
+MAX_NETWORKS = 100  # an allowlist longer than this is a firewall's job
 
 
 class SettingError(ValueError):
@@ -72,6 +75,8 @@ class Setting:
         """The value as a form or the CLI shows it."""
         if self.kind in {"list", "regions"}:
             return ", ".join(value)
+        if self.kind == "networks":
+            return "\n".join(value)  # one per line, as the text area shows them
         if self.kind == "bool":
             return "true" if value else "false"
         return "" if value is None else str(value)
@@ -173,6 +178,27 @@ def _regions(setting: Setting, raw: Any) -> list[str]:
     return sorted(set(items), key=items.index)
 
 
+def _networks(setting: Setting, raw: Any) -> list[str]:
+    """IP addresses and CIDR networks, canonical and without repeats."""
+    items = _items(raw)
+    if len(items) > MAX_NETWORKS:
+        raise SettingError(_l("At most %(n)d entries.", n=MAX_NETWORKS))
+    clean, bad = [], []
+    for item in items:
+        try:
+            clean.append(ip_networks.normalise(item))
+        except ip_networks.HostBitsSet as exc:
+            raise SettingError(_l("%(value)s has host bits set: did you mean %(network)s?",
+                                  value=item, network=exc.network)) from None
+        except ValueError:
+            bad.append(item)
+    if bad:
+        raise SettingError(_l("Not an IP address or CIDR network: %(value)s (use e.g. "
+                              "203.0.113.10 or 198.51.100.0/24).",
+                              value=", ".join(item[:45] for item in bad[:5])))
+    return list(dict.fromkeys(clean))
+
+
 def _url(setting: Setting, raw: Any) -> str:
     value = _single_line(setting, raw)
     if not value:
@@ -217,4 +243,5 @@ _CONVERTERS: dict[str, Callable[[Setting, Any], Any]] = {
     "url": _url,
     "email": _email,
     "timezone": _timezone,
+    "networks": _networks,
 }

@@ -164,6 +164,17 @@ def test_an_upstream_outage_fails_over_downstream(upstream, downstream):
     assert upstream_account(upstream).quota == 5  # refunded: nothing went out
 
 
+def test_an_upstream_that_switched_its_api_off_fails_over_downstream(upstream, downstream):
+    settings.update({"api.reseller_enabled": False})
+    with downstream.app_context():
+        settings.update({"sms.fallbacks": "log"})
+    delivery = send_downstream(downstream)
+    assert delivery.ok and delivery.result.gateway == "log"
+    first = delivery.attempts[0]
+    assert (first.gateway, first.error, first.retryable) == ("upstream", "api_disabled", True)
+    assert upstream.provider.sent == [] and upstream_account(upstream).quota == 5
+
+
 def _closed_port() -> int:
     import socket
 
@@ -235,6 +246,14 @@ def _nothing(up: Upstream, downstream, monkeypatch) -> None:
     return None
 
 
+def _api_switched_off(up: Upstream, downstream, monkeypatch) -> None:
+    settings.update({"api.reseller_enabled": False})
+
+
+def _address_not_allowed(up: Upstream, downstream, monkeypatch) -> None:
+    settings.update({"api.allowed_ips": ["203.0.113.0/24"]})  # the downstream is 127.0.0.1
+
+
 REFUSALS = [
     # (setup, test-send form, expected code)
     (_wrong_sign_key, {}, "auth_failed"),
@@ -252,6 +271,8 @@ REFUSALS = [
     (_broke_provider, {}, "insufficient_balance"),
     (_daily_cap, {}, "code_limit"),
     (_slow_member, {}, "rate_limited"),
+    (_api_switched_off, {}, "api_disabled"),
+    (_address_not_allowed, {}, "ip_not_allowed"),
 ]
 
 

@@ -21,8 +21,9 @@ from tests.reseller.conftest import body, make_reseller, post
 
 ROOT = Path(__file__).resolve().parents[2]
 SMS, EVENTS = "/api/sms/send", "/api/events"
+ACCESS_SOURCE = "blueprints/api_access.py"  # the API tab's rules, before the signature
 SMS_SOURCES = ("services/reseller_send.py", "services/reseller_requests.py",
-               "blueprints/api_sms/views.py", "core/signing.py")
+               "blueprints/api_sms/views.py", "core/signing.py", ACCESS_SOURCE)
 # Answers of the error handlers (blueprints/errors) that every API can give.
 HANDLER_ANSWERS = {(413, "bad_request"), (429, "rate_limited"), (500, "server_error"),
                    (503, "service_unavailable")}
@@ -58,7 +59,7 @@ def test_every_events_refusal_is_documented_under_its_status():
     from blueprints.api_events.views import STATUS
 
     codes = {(status, code) for code, status in STATUS.items()}
-    codes |= answered_codes("core/signing.py") | HANDLER_ANSWERS
+    codes |= answered_codes("core/signing.py", ACCESS_SOURCE) | HANDLER_ANSWERS
     for status, code in sorted(codes):
         assert code in openapi.documented_codes(EVENTS, status), (status, code)
 
@@ -190,3 +191,17 @@ def test_real_event_answers_match_the_document(api, events_client):
     ]:
         assert answer.status_code == status, answer.get_json()
         check(answer, EVENTS)
+
+
+def test_refusals_of_the_api_tab_match_the_document(api, reseller, events_client):
+    _account, credentials = reseller
+    settings.update({"api.reseller_enabled": False, "api.events_enabled": False})
+    off = post(api, credentials, body())
+    assert off.status_code == 503 and check(off, SMS)["code"] == "api_disabled"
+    assert check(off, SMS)["retryable"] is True
+    off = fire(api, events_client, {"event": "push_notice"})
+    assert off.status_code == 503 and check(off, EVENTS)["code"] == "api_disabled"
+    settings.update({"api.allowed_ips": ["203.0.113.10"]})  # the test client is 127.0.0.1
+    for path, answer in [(SMS, post(api, credentials, body())),
+                         (EVENTS, fire(api, events_client, {"event": "push_notice"}))]:
+        assert answer.status_code == 403 and check(answer, path)["code"] == "ip_not_allowed"

@@ -108,7 +108,7 @@ def test_a_wrong_sign_key_is_auth_failed(fake):
     "insufficient_balance", "quota_exhausted", "invalid_phone", "template_not_allowed",
     "unknown_template", "template_number_missing", "template_params_invalid", "auth_failed",
     "request_expired", "nonce_replayed", "client_disabled", "code_limit", "content_rejected",
-    "sign_not_found", "bad_request", "idempotency_key_reused",
+    "sign_not_found", "bad_request", "idempotency_key_reused", "ip_not_allowed",
 ])
 def test_upstream_codes_arrive_unchanged_and_do_not_fail_over(fake, code):
     fake.reply = Reply.json({"code": code, "message": "m", "detail": "why", "retryable": True},
@@ -125,6 +125,7 @@ def test_upstream_codes_arrive_unchanged_and_do_not_fail_over(fake, code):
     ("provider_rate_limited", 502, True, True),
     ("rate_limited", 429, None, True),  # refused by the upstream's limiter, before sending
     ("timeout", 502, False, False),
+    ("api_disabled", 503, True, True),  # the upstream switched its reseller API off
 ])
 def test_only_outages_the_upstream_marks_unsent_fail_over(fake, code, status, retryable,
                                                           expected):
