@@ -17,10 +17,13 @@ import secrets
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import quote
 
-from flask import current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, session, url_for
+from flask.ctx import RequestContext
 from flask_login import current_user
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import MultiDict
+from werkzeug.test import EnvironBuilder
 
 from core import crypto, settings
 from extensions import db
@@ -98,14 +101,51 @@ def open_window() -> None:
 
 
 def replay(pending: PendingAction):
-    """Run the parked view with the parked form, inside this (confirmed) request."""
+    """Run the parked submission, now confirmed, as a request of its own.
+
+    The parked path and form get a fresh request context, so ``request.form``,
+    ``.values``, ``.args``, ``.path`` and ``.endpoint`` all describe the parked submission,
+    as when it was first posted; nothing is patched onto the confirming request (whose
+    cached ``request.values`` and ``.path`` would still describe the confirmation).
+
+    What says who is acting is carried over. The parked request shares this request's
+    session object, so its flash messages and the CSRF secret are this session's and are
+    saved with this response; it sees the same client address, cookies and language
+    headers, so audit entries and messages read as before. ``g`` belongs to the app
+    context both requests share: the signed-in admin and the CSRF check this request
+    passed stay as they are. The before_request hooks ran when the action was parked (by
+    this admin, in this session: ``pending_for``) and are not run a second time.
+    """
     pending.used_at = utcnow()
-    db.session.commit()
-    form = json.loads(crypto.decrypt(pending.form))
-    view_args = json.loads(pending.view_args)
-    request.url_rule = next(current_app.url_map.iter_rules(pending.endpoint))
-    request.view_args = view_args
-    request.form = ImmutableMultiDict(form)
-    g.protection_replay = pending.action
-    view = current_app.view_functions[pending.endpoint]
-    return current_app.ensure_sync(view)(**view_args)
+    db.session.commit()  # spent before it runs: a second confirmation finds nothing
+    parked = RequestContext(current_app._get_current_object(), _parked_environ(pending),
+                            session=session._get_current_object())
+    with parked:
+        if (request.endpoint, request.view_args) != (pending.endpoint,
+                                                     json.loads(pending.view_args)):
+            abort(404)  # the parked path no longer leads to the parked view
+        g.protection_replay = pending.action
+        return current_app.dispatch_request()
+
+
+# Headers about the confirming request's own body, which the parked form replaces; the
+# host comes with ``base_url``.
+_NOT_CARRIED = frozenset({"content-type", "content-length", "content-encoding",
+                          "transfer-encoding", "host"})
+
+
+def _parked_environ(pending: PendingAction) -> dict:
+    """The WSGI environ of the parked POST, as this client would send it now."""
+    form = MultiDict(json.loads(crypto.decrypt(pending.form)))
+    headers = [(name, value) for name, value in request.headers.items()
+               if name.lower() not in _NOT_CARRIED]
+    carried = {key: request.environ[key] for key in ("REMOTE_ADDR", "REMOTE_PORT")
+               if key in request.environ}
+    # Quoted, because the builder unquotes it and splits off a "?": the stored path is the
+    # decoded one.
+    builder = EnvironBuilder(path=quote(pending.path), base_url=request.root_url,
+                             method="POST", headers=headers, data=form, environ_base=carried)
+    try:
+        return builder.get_environ()
+    finally:
+        builder.close()

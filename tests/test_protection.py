@@ -184,3 +184,74 @@ def test_protected_admin_actions_need_a_code(signed_in, auth):
                       ("/admin/admins/me/password", {"password": "p" * 12, "confirm": "p" * 12})]:
         response = signed_in.post(url, data=data)
         assert "/admin/confirm/" in response.headers.get("Location", ""), url
+
+
+# --- the replay: the parked submission runs as a request of its own --------------------
+
+EN = {"Accept-Language": "en"}
+
+
+@pytest.fixture
+def spied_settings_view(app, monkeypatch):
+    """Record what the settings view sees of its request each time it runs."""
+    seen = []
+    view = app.view_functions["admin_settings.tab"]
+
+    def spy(**view_args):
+        from flask import request
+
+        seen.append({"method": request.method, "path": request.path,
+                     "endpoint": request.endpoint, "view_args": dict(request.view_args),
+                     "form": list(request.form.items(multi=True)),
+                     "values": list(request.values.items(multi=True)),
+                     "args": list(request.args.items(multi=True)),
+                     "remote_addr": request.remote_addr})
+        return view(**view_args)
+
+    monkeypatch.setitem(app.view_functions, "admin_settings.tab", spy)
+    return seen
+
+
+def confirm_with_code(client, confirm_url, **kwargs):
+    client.post(f"{confirm_url}/send", data={"channel": "sms"})
+    return client.post(confirm_url, data={"code": last_code(), "confirm": "1"}, **kwargs)
+
+
+def test_the_replayed_view_sees_the_parked_form_as_its_request(signed_in, spied_settings_view):
+    confirm_url = park_member_change(signed_in, length="7")  # GETs the tab, then POSTs
+    confirm_with_code(signed_in, confirm_url)
+    [parked, replayed] = [seen for seen in spied_settings_view if seen["method"] == "POST"]
+    assert replayed == {**parked, "remote_addr": replayed["remote_addr"]}
+    assert (replayed["method"], replayed["path"], replayed["args"]) == (
+        "POST", "/admin/settings/member", [])
+    # Form and values agree, and hold nothing of the confirmation (its code, its button).
+    assert replayed["values"] == replayed["form"]
+    assert (field_name("member.code_length"), "7") in replayed["form"]
+    assert not {"code", "confirm"} & {name for name, _value in replayed["values"]}
+
+
+def test_the_replayed_action_is_audited_and_flashed_as_the_confirming_admin(signed_in, auth):
+    confirm_url = park_member_change(signed_in, length="7")
+    response = confirm_with_code(signed_in, confirm_url, headers=EN,
+                                 environ_base={"REMOTE_ADDR": "203.0.113.7"})
+    assert response.headers["Location"].endswith("/admin/settings/member")
+    entries = db.session.scalars(db.select(AuditEntry).where(
+        AuditEntry.action.in_(["protection.confirm", "settings.update"]))).all()
+    assert {(e.action, e.admin_id, e.ip) for e in entries} == {
+        ("protection.confirm", auth.admin.id, "203.0.113.7"),
+        ("settings.update", auth.admin.id, "203.0.113.7")}
+    page = signed_in.get(response.headers["Location"], headers=EN).get_data(as_text=True)
+    assert "Settings saved: 1 changed." in page
+
+
+def test_a_parked_path_that_leads_elsewhere_is_not_run(signed_in):
+    confirm_url = park_member_change(signed_in, length="7")
+    key = confirm_url.rsplit("/", 1)[1]
+    db.session.execute(db.update(PendingAction).where(PendingAction.key == key).values(
+        path="/admin/settings/basic"))  # the same view, for another group
+    db.session.commit()
+    assert confirm_with_code(signed_in, confirm_url).status_code == 404
+    settings.invalidate()
+    assert settings.get("member.code_length") == 6
+    assert not db.session.scalars(db.select(AuditEntry.action).where(
+        AuditEntry.action == "settings.update")).all()

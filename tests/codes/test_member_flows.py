@@ -24,6 +24,7 @@ from tests.fakes.httpserver import FakeServer
 from tests.fakes.smsbao import SmsbaoFake
 
 ZH = {"Accept-Language": "zh-CN"}
+EN = {"Accept-Language": "en"}
 NEW_PASSWORD = "Quiet-Meadow-77"
 
 
@@ -262,6 +263,58 @@ def test_a_phone_bound_to_another_account_is_refused_after_the_code(client, sign
     assert "该手机号或邮箱已被其他账号绑定" in html
     db.session.refresh(signed_in)
     assert signed_in.phone == PHONE
+
+
+def test_an_email_bound_to_another_account_is_refused_after_the_code(client, signed_in):
+    db.session.add(Member(phone="+8613900139000", email="taken@example.com"))
+    db.session.commit()
+    account_send(client, "change_email", via="email")
+    response = client.post("/account/email", data={"via": "email", "code": last_code(EMAIL),
+                                                   "new_email": "Taken@Example.com"}, headers=EN)
+    assert response.status_code == 200
+    assert "This phone number or email is bound to another account" in page(response)
+    db.session.refresh(signed_in)
+    assert signed_in.email == EMAIL
+    assert notices() == []
+
+
+# Each account change: its page, its scene, a valid new value, and what it stores.
+ACCOUNT_CHANGES = [
+    pytest.param("/account/phone", "change_phone", {"new_phone": "139 0013 9000"},
+                 lambda m: m.phone, id="phone"),
+    pytest.param("/account/email", "change_email", {"new_email": "new@example.com"},
+                 lambda m: m.email, id="email"),
+    pytest.param("/account/protection", "change_protection",
+                 {"question": "First pet?", "answer": "Tom", "confirm_answer": "Tom"},
+                 lambda m: (m.protection_question, m.protection_answer_hash), id="protection"),
+]
+
+
+@pytest.mark.parametrize(("url", "scene", "fields", "stored"), ACCOUNT_CHANGES)
+def test_a_wrong_code_changes_nothing_and_sends_no_notice(client, signed_in, url, scene,
+                                                          fields, stored):
+    before = stored(signed_in)
+    account_send(client, scene)
+    response = client.post(url, data={"via": "phone", "code": other_code(last_code()),
+                                      **fields}, headers=EN)
+    assert response.status_code == 200
+    assert "The code is wrong or no longer valid" in page(response)
+    db.session.refresh(signed_in)
+    assert stored(signed_in) == before
+    assert notices() == []
+    assert db.session.scalar(db.select(InsiteMessage)) is None
+
+
+@pytest.mark.parametrize(("url", "scene", "fields", "stored"), ACCOUNT_CHANGES)
+def test_each_change_page_is_limited_like_every_code_check(client, signed_in, app,
+                                                            monkeypatch, url, scene, fields,
+                                                            stored):
+    monkeypatch.setitem(app.config, "HERALD_CODE_CHECK_RATE", "2 per minute")
+    attempt = {"via": "phone", "code": "000000", **fields}
+    assert client.get(url).status_code == 200  # showing the page is not a check
+    for _ in range(2):
+        assert client.post(url, data=attempt).status_code == 200
+    assert client.post(url, data=attempt).status_code == 429
 
 
 def test_sign_out_revokes_the_session(client, signed_in):
