@@ -91,6 +91,11 @@ def _derive(config: dict[str, Any]) -> None:
             config["SESSION_COOKIE_SECURE"] = False
     url = config.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'herald.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A local file cannot drop the connection the way a server can: no "SELECT 1"
+        # before every checkout (a send-code request checks out twice).
+        config["SQLALCHEMY_ENGINE_OPTIONS"] = {**config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "pool_pre_ping": False}
     redis_url = config.get("REDIS_URL")
     config.setdefault("RATELIMIT_STORAGE_URI", redis_url or "memory://")
     if redis_url:

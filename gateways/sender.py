@@ -134,10 +134,11 @@ class CircuitBreaker:
         # Wall-clock time, not monotonic: the value is compared across processes and boxes.
         self.clock = clock
         self.prefix = prefix
+        self._seen: dict[str, dict[str, Any]] = {}  # what allow() read, for record()
 
     def allow(self, name: str) -> bool:
         """Whether ``name`` may be tried now; a half-open breaker lets one caller probe."""
-        data = self._load(name)
+        data = self._seen[name] = self._load(name)
         status = self._status(data)
         if status == HALF_OPEN:
             # Re-arm the cooldown so other workers keep skipping while this trial runs.
@@ -146,12 +147,17 @@ class CircuitBreaker:
 
     def record(self, name: str, result: SendResult) -> None:
         """Count an outage failure; any other answer proves the provider is up and closes."""
-        data = self._load(name)
+        seen = self._seen.pop(name, None)
         if is_outage(result):
+            data = self._load(name)  # fresh: other workers may have counted meanwhile
             failures = data["failures"] + 1
             opened_at = self.clock() if failures >= self.threshold else data["opened_at"]
             self._save(name, {"failures": failures, "opened_at": opened_at})
-        elif data["failures"]:
+            return
+        # Nearly every send ends here with nothing to do: what allow() read a moment ago
+        # says whether there are failures to clear, without a second read of the store.
+        data = seen if seen is not None else self._load(name)
+        if data["failures"]:
             self.reset(name)
 
     def state(self, name: str) -> BreakerState:

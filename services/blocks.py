@@ -10,10 +10,8 @@ import ipaddress
 import re
 from functools import lru_cache
 
-from sqlalchemy import and_, bindparam, case, or_
-
 from core import audit
-from extensions import db
+from extensions import cache, db
 from models import Block
 from models.block import BLOCK_IP, BLOCK_KINDS, BLOCK_PHONE, BLOCK_PREFIX
 from services.phones import InvalidPhone, parse_phone
@@ -51,21 +49,37 @@ def normalise(kind: str, value: str) -> str:
 def is_blocked(phone: str | None = None, ip: str | None = None) -> Block | None:
     """The block that stops a send to ``phone`` (E.164) or from ``ip``, else None.
 
-    One indexed query on (kind, value): every stored form that could match is listed (the
-    phone itself, each of its prefixes, the address and each network around it), so the
-    number of blocks stored does not matter. A phone block wins over a prefix, a prefix
-    over an IP block; among several of one kind the oldest.
+    Every stored form that could match is looked up (the phone itself, each of its
+    prefixes, the address and each network around it), so a lookup costs the same whatever
+    the number of blocks. A phone block wins over a prefix, a prefix over an IP block; among
+    several of one kind the oldest.
     """
-    phones = _prefixes(phone) if phone else []
-    networks = list(_networks(ip)) if ip else []
-    if not phones and not networks:
-        return None
-    # Plain rows first: nearly every send finds none, and loading ORM objects costs more.
-    found = db.session.execute(_CANDIDATES, {"phones": phones, "networks": networks})
-    for block_id, kind, value in found:  # ordered by kind priority, then id
-        if kind != BLOCK_PHONE or value == phone:
-            return db.session.get(Block, block_id)
+    index = _index()
+    candidates = (
+        (BLOCK_PHONE, [phone] if phone else []),
+        (BLOCK_PREFIX, _prefixes(phone) if phone else []),
+        (BLOCK_IP, _networks(ip) if ip else ()),
+    )
+    for kind, values in candidates:
+        found = [index[kind][v] for v in values if v in index[kind]]
+        if found:
+            return db.session.get(Block, min(found))
     return None
+
+
+def _index() -> dict[str, dict[str, int]]:
+    """Every block as {kind: {stored value: id}}, from the shared cache.
+
+    Every send asks, and nearly every answer is "no": blocks are added by hand in the
+    abuse view, so all of them fit in one cache entry, dropped whenever one changes.
+    """
+    index = cache.get(CACHE_KEY)
+    if index is None:
+        index = {kind: {} for kind in BLOCK_KINDS}
+        for block_id, kind, value in db.session.execute(_ALL_BLOCKS):
+            index[kind].setdefault(value, block_id)
+        cache.set(CACHE_KEY, index, timeout=0)
+    return index
 
 
 def _prefixes(phone: str) -> list[str]:
@@ -87,17 +101,9 @@ def _networks(ip: str) -> tuple[str, ...]:
                             for length in range(width)))
 
 
-# Runs on every send: built once; the IN lists expand at execution.
+CACHE_KEY = "herald:blocks"
 _BLOCKS = Block.__table__
-_PRIORITY = case({BLOCK_PHONE: 0, BLOCK_PREFIX: 1}, value=_BLOCKS.c.kind, else_=2)
-_CANDIDATES = (
-    db.select(_BLOCKS.c.id, _BLOCKS.c.kind, _BLOCKS.c.value)
-    .where(or_(and_(_BLOCKS.c.kind.in_((BLOCK_PHONE, BLOCK_PREFIX)),
-                    _BLOCKS.c.value.in_(bindparam("phones", expanding=True))),
-               and_(_BLOCKS.c.kind == BLOCK_IP,
-                    _BLOCKS.c.value.in_(bindparam("networks", expanding=True)))))
-    .order_by(_PRIORITY, _BLOCKS.c.id)
-)
+_ALL_BLOCKS = db.select(_BLOCKS.c.id, _BLOCKS.c.kind, _BLOCKS.c.value).order_by(_BLOCKS.c.id)
 
 
 def add(kind: str, value: str, reason: str = "", actor: str = "") -> Block:
@@ -113,6 +119,7 @@ def add(kind: str, value: str, reason: str = "", actor: str = "") -> Block:
     db.session.add(block)
     audit.record("abuse.block", target=f"{kind}:{value}", changes={kind: [None, value]})
     db.session.commit()
+    cache.delete(CACHE_KEY)  # after the commit, so the next send loads the new block
     return block
 
 
@@ -124,6 +131,7 @@ def remove(block_id: int) -> Block | None:
     audit.record("abuse.unblock", target=f"{block.kind}:{block.value}",
                  changes={block.kind: [block.value, None]})
     db.session.commit()
+    cache.delete(CACHE_KEY)
     return block
 
 

@@ -209,13 +209,12 @@ def deliver(issued: Issued, locale: str) -> bool:
                       params=rendered.params, purpose=request.scene)
     # messaging.send, with its records and the code's result in one transaction.
     delivery = messaging.deliver(request.channel, message)
-    attempts = messaging.record_many([(request.channel, message, delivery.attempts)],
-                                     commit=False)
-    db.session.flush()  # the attempt rows' ids, for the code row
+    attempt_ids = messaging.record_many([(request.channel, message, delivery.attempts)],
+                                        commit=False)
     result = delivery.result
     _record_result(issued.id, CODE_SENT if result.ok else CODE_FAILED, gateway=result.gateway,
                    error=result.error, raw_code=result.raw_code, raw=result.raw_message,
-                   attempt_id=attempts[-1].id if attempts else None)
+                   attempt_id=attempt_ids[-1] if attempt_ids else None)
     return result.ok
 
 
@@ -236,9 +235,11 @@ def send_after_response(issued: Issued, locale: str):
     gateway is called, so it takes the same time whether or not the account exists.
     """
     app = current_app._get_current_object()
+    stored = settings.snapshot()  # the settings this request answered with
 
     def _run() -> None:
         with app.app_context():
+            settings.adopt(stored)
             try:
                 deliver(issued, locale)
             except SQLAlchemyError:

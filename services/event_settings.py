@@ -2,6 +2,9 @@
 
 Rows exist only once an admin saved the matrix; until then each event's catalog defaults
 apply. Locked events (operation protection) are always enabled whatever is stored.
+
+Every code send and every notification reads a switch, so the stored rows are kept in the
+shared cache (all workers see the same copy) and dropped when the matrix is saved.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from core import audit
-from extensions import db
+from extensions import cache, db
 from models import EventSetting
 from services import events
 
@@ -28,22 +31,36 @@ def defaults(event: events.Event) -> Switches:
     return Switches(True, event.initial_channels())
 
 
-def _from_row(event: events.Event, row: EventSetting | None) -> Switches:
-    if row is None:
+CACHE_KEY = "herald:event_settings"
+
+_Stored = tuple[bool, tuple[str, ...]]  # enabled, the channels switched on
+
+
+def _stored() -> dict[str, _Stored]:
+    rows = cache.get(CACHE_KEY)
+    if rows is None:
+        rows = {row.purpose: (row.enabled, tuple(c for c in events.ALL_CHANNELS
+                                                 if getattr(row, c)))
+                for row in db.session.scalars(db.select(EventSetting))}
+        cache.set(CACHE_KEY, rows, timeout=0)
+    return rows
+
+
+def _switches(event: events.Event, stored: _Stored | None) -> Switches:
+    if stored is None:
         return defaults(event)
-    channels = tuple(c for c in event.channels if getattr(row, c))
-    return Switches(row.enabled or event.locked, channels)
+    enabled, switched_on = stored
+    return Switches(enabled or event.locked, tuple(c for c in event.channels if c in switched_on))
 
 
 def get(name: str) -> Switches:
-    event = events.get(name)
-    return _from_row(event, db.session.get(EventSetting, name))
+    return _switches(events.get(name), _stored().get(name))
 
 
 def matrix() -> dict[str, Switches]:
     """Every event's switches, in catalog order."""
-    rows = {row.purpose: row for row in db.session.scalars(db.select(EventSetting))}
-    return {name: _from_row(event, rows.get(name)) for name, event in events.EVENTS.items()}
+    stored = _stored()
+    return {name: _switches(event, stored.get(name)) for name, event in events.EVENTS.items()}
 
 
 def save(wanted: Mapping[str, Switches]) -> dict[str, list]:
@@ -61,6 +78,7 @@ def save(wanted: Mapping[str, Switches]) -> dict[str, list]:
     if changes:
         audit.record("templates.matrix", "notification matrix", changes)
     db.session.commit()
+    cache.delete(CACHE_KEY)  # after the commit, so the next read loads the new rows
     return changes
 
 

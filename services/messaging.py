@@ -20,6 +20,7 @@ from gateways.base import Gateway, Message, SendResult, gateway_class
 from gateways.sender import SKIPPED, CircuitBreaker, Delivery, send_with_failover
 from models import DeliveryAttempt, OutboxMessage
 from models.delivery import STATUS_FAILED, STATUS_SENT, STATUS_SKIPPED
+from services import reseller_attribution
 
 LOG_GATEWAY = "log"
 _POOL_KEY = "herald_gateways"
@@ -97,35 +98,51 @@ def send_through(channel: str, name: str, message: Message) -> SendResult:
 
 
 def record(channel: str, message: Message, attempts: list[SendResult],
-           test: bool = False) -> list[DeliveryAttempt]:
+           test: bool = False) -> list[int]:
     return record_many([(channel, message, attempts)], test=test)
 
 
 def record_many(items: list[tuple[str, Message, list[SendResult]]], test: bool = False,
-                commit: bool = True) -> list[DeliveryAttempt]:
-    """Record the attempts of several messages with one flush (and one commit)."""
+                commit: bool = True) -> list[int]:
+    """Record the attempts of several messages (one INSERT each for the attempts and the
+    Outbox, one commit); returns the attempt rows' ids in order.
+
+    Core INSERTs: every verification code passes here and nothing reads these rows back as
+    objects, so the ORM's unit of work would cost more than the statements. This is the one
+    writer of gateway attempts, so it is also where a reseller send is attributed.
+    """
+    client = reseller_attribution.current()
     rows, logged = [], []
     for channel, message, attempts in items:
         for result in attempts:
-            row = DeliveryAttempt(
-                channel=channel, gateway=result.gateway or "-", destination=message.to[:254],
-                purpose=message.purpose[:64], status=_status(result), error=result.error,
-                raw_code=result.raw_code[:64], raw_message=result.raw_message,
-                message_id=result.message_id[:128], duration_ms=round(result.duration_ms),
-                test=test)
-            rows.append(row)
+            rows.append(_attempt(channel, message, result, test, client))
             if result.ok and result.gateway == LOG_GATEWAY:
-                logged.append((channel, message, row))
-    db.session.add_all(rows)
+                logged.append((len(rows) - 1, channel, message))
+    if not rows:
+        return []
+    ids = _insert_attempts(rows)
     if logged:
-        db.session.flush()  # the Outbox rows point at the attempts' ids
-        # A Core INSERT: nothing reads these rows back as objects, and the unit of work
-        # would cost more than the statement (every verification code passes here).
-        db.session.execute(_INSERT_OUTBOX, [_outbox(channel, message, row)
-                                            for channel, message, row in logged])
+        db.session.execute(_INSERT_OUTBOX, [_outbox(ids[i], channel, message)
+                                            for i, channel, message in logged])
     if commit:
         db.session.commit()
-    return rows
+    return ids
+
+
+def _attempt(channel: str, message: Message, result: SendResult, test: bool,
+             client: int | None) -> dict[str, Any]:
+    return {"channel": channel, "gateway": result.gateway or "-",
+            "destination": message.to[:254], "purpose": message.purpose[:64],
+            "status": _status(result), "error": result.error,
+            "raw_code": result.raw_code[:64], "raw_message": result.raw_message,
+            "message_id": result.message_id[:128], "duration_ms": round(result.duration_ms),
+            "test": test, "api_client_id": client}
+
+
+def _insert_attempts(rows: list[dict[str, Any]]) -> list[int]:
+    if len(rows) == 1:  # nearly always: lastrowid, no RETURNING needed
+        return [db.session.execute(_INSERT_ATTEMPT, rows[0]).inserted_primary_key[0]]
+    return list(db.session.scalars(_INSERT_ATTEMPTS_RETURNING, rows))
 
 
 def _status(result: SendResult) -> str:
@@ -134,11 +151,16 @@ def _status(result: SendResult) -> str:
     return STATUS_SKIPPED if result.raw_code == SKIPPED else STATUS_FAILED
 
 
-def _outbox(channel: str, message: Message, attempt: DeliveryAttempt) -> dict[str, Any]:
+def _outbox(attempt_id: int, channel: str, message: Message) -> dict[str, Any]:
     body = message.content or json.dumps(dict(message.params), ensure_ascii=False)
-    return {"attempt_id": attempt.id, "channel": channel, "destination": message.to[:254],
+    return {"attempt_id": attempt_id, "channel": channel, "destination": message.to[:254],
             "purpose": message.purpose[:64], "subject": message.subject[:255],
             "content": crypto.encrypt(body)}
 
 
+# Built once: building a statement costs more than running it.
+_ATTEMPTS = DeliveryAttempt.__table__
+_INSERT_ATTEMPT = _ATTEMPTS.insert()
+_INSERT_ATTEMPTS_RETURNING = _ATTEMPTS.insert().returning(_ATTEMPTS.c.id,
+                                                          sort_by_parameter_order=True)
 _INSERT_OUTBOX = OutboxMessage.__table__.insert()

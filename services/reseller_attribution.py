@@ -2,8 +2,9 @@
 
 ``services.messaging.send`` writes the attempt rows and knows nothing of resellers; rather
 than thread a client through every sending function, the reseller API sends inside
-``attributed_to(client_id)`` and every ``DeliveryAttempt`` inserted meanwhile (in this
-thread or task only: a context variable) gets ``api_client_id`` set.
+``attributed_to(client_id)`` and ``messaging.record_many`` (the one writer of gateway
+attempts) reads :func:`current` for each row it inserts meanwhile (in this thread or task
+only: a context variable).
 """
 
 from __future__ import annotations
@@ -11,10 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-
-from sqlalchemy import event
-
-from models import DeliveryAttempt
 
 _current: ContextVar[int | None] = ContextVar("herald_reseller_client", default=None)
 
@@ -28,8 +25,6 @@ def attributed_to(api_client_id: int) -> Iterator[None]:
         _current.reset(token)
 
 
-@event.listens_for(DeliveryAttempt, "before_insert")
-def _tag(_mapper, _connection, attempt: DeliveryAttempt) -> None:
-    client = _current.get()
-    if client is not None and attempt.api_client_id is None:
-        attempt.api_client_id = client
+def current() -> int | None:
+    """The reseller client the attempts written now are sent for, if any."""
+    return _current.get()

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
 
-from sqlalchemy import Integer, String, TextClause, bindparam, case, literal, or_, text
+from sqlalchemy import Integer, String, TextClause, bindparam, text
 from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from core import settings
@@ -122,7 +122,7 @@ def take(key: str, cap: int, resets_at: datetime, now: datetime) -> bool:
 def _take(key: str, cap: int, resets_at: datetime, now: datetime) -> int | None:
     """The counter's new value, or None when it was at ``cap``."""
     if db.session.get_bind().dialect.name == "mysql":
-        return _take_in_two_steps(key, cap, resets_at, now)
+        return _take_mariadb(key, cap, resets_at, now)
     # SQLite and PostgreSQL: one statement creates, resets or bumps the row and says what
     # came of it (no row back: the cap refused it). It runs on every send, so it is
     # spelled out once rather than built anew each time.
@@ -182,26 +182,27 @@ def _upsert_many(size: int) -> TextClause:
     return statement.bindparams(*types)
 
 
-def _take_in_two_steps(key: str, cap: int, resets_at: datetime, now: datetime) -> int | None:
-    """MariaDB has no conditional upsert: make sure the row exists, then update it."""
-    for _ in range(2):  # a second round only if the row was pruned under us
-        _ensure(key, resets_at)
-        expired = SendCounter.resets_at <= now
-        result = db.session.execute(
-            db.update(SendCounter)
-            .where(SendCounter.key == key, or_(expired, SendCounter.count < cap))
-            # count first: MariaDB applies SET clauses left to right, and the resets_at
-            # test must still see the old value.
-            .ordered_values(
-                (SendCounter.count, case((expired, 1), else_=SendCounter.count + 1)),
-                (SendCounter.resets_at,
-                 case((expired, literal(resets_at, UTCDateTime)), else_=SendCounter.resets_at)),
-            ))
-        if result.rowcount == 1:
-            return db.session.scalar(db.select(SendCounter.count).where(SendCounter.key == key))
-        if db.session.get(SendCounter, key, populate_existing=True) is not None:
-            return None
-    return None
+# MariaDB has no conditional upsert (no WHERE on ON DUPLICATE KEY UPDATE) and no RETURNING
+# on it, so the outcome comes back through LAST_INSERT_ID(expr), which the server hands to
+# the client with the statement's answer (``cursor.lastrowid``): the new count, or 0 when
+# the cap refused. The row's exclusive lock is taken at once, as with the upsert above.
+# count is assigned first: MariaDB applies SET clauses left to right, and the resets_at test
+# must still see the old value.
+_UPSERT_MARIADB = text("""
+    INSERT INTO code_send_counters (`key`, count, resets_at)
+    VALUES (:key, LAST_INSERT_ID(1), :resets_at)
+    ON DUPLICATE KEY UPDATE
+        count = IF(resets_at <= :now, LAST_INSERT_ID(1),
+                   IF(count < :cap, LAST_INSERT_ID(count + 1), count + LAST_INSERT_ID(0))),
+        resets_at = IF(resets_at <= :now, :resets_at, resets_at)
+""").bindparams(bindparam("resets_at", type_=UTCDateTime), bindparam("now", type_=UTCDateTime),
+                bindparam("cap", type_=Integer), bindparam("key", type_=String))
+
+
+def _take_mariadb(key: str, cap: int, resets_at: datetime, now: datetime) -> int | None:
+    result = db.session.execute(_UPSERT_MARIADB, {"key": key, "cap": cap,
+                                                  "resets_at": resets_at, "now": now})
+    return result.lastrowid or None
 
 
 def _ensure(key: str, resets_at: datetime) -> None:

@@ -4,12 +4,14 @@ from core.settings.registry import GROUPS, SETTINGS, in_group, lookup
 from core.settings.store import (
     REDACTED,
     SettingsInvalid,
+    adopt,
     export,
     get,
     get_many,
     invalidate,
     is_set,
     rotate_secrets,
+    snapshot,
     update,
     validate,
 )
@@ -22,6 +24,7 @@ __all__ = [
     "Setting",
     "SettingError",
     "SettingsInvalid",
+    "adopt",
     "export",
     "get",
     "get_many",
@@ -30,6 +33,7 @@ __all__ = [
     "is_set",
     "lookup",
     "rotate_secrets",
+    "snapshot",
     "update",
     "validate",
 ]

@@ -90,6 +90,17 @@ def is_set(name: str) -> bool:
     return name in _stored()
 
 
+def snapshot() -> _Memo:
+    """This request's stored values, for work that finishes after the answer left (its own
+    app context): :func:`adopt` there reads the same values without loading them again."""
+    return _stored()
+
+
+def adopt(memo: _Memo) -> None:
+    """Read ``memo`` (a :func:`snapshot` of the request being finished) in this context."""
+    g._herald_settings = memo
+
+
 def invalidate() -> None:
     cache.delete(CACHE_KEY)
     g.pop("_herald_settings", None)

@@ -1,15 +1,14 @@
 """Blocks from System → Abuse stop the code service before any limit or gateway."""
 
 from extensions import db
-from models import Block
 from models.block import BLOCK_IP, BLOCK_PHONE, BLOCK_PREFIX
 from models.code import CODE_REFUSED, VerificationCode
+from services import blocks
 from tests.codes.conftest import PHONE, outbox_codes, send
 
 
 def block(kind, value):
-    db.session.add(Block(kind=kind, value=value))
-    db.session.commit()
+    blocks.add(kind, value)
 
 
 def newest() -> VerificationCode:

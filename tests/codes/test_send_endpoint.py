@@ -72,3 +72,17 @@ def test_the_form_fallback_never_redirects_off_site(client):
     page = client.post("/codes/send", data={"scene": "register", "phone": NATIONAL,
                                             "next": "https://evil.example/"}, buffered=True)
     assert page.location.startswith("/account/")
+
+
+def test_one_send_loads_the_settings_once_answer_and_delivery_included(client, monkeypatch):
+    from core.settings.store import CACHE_KEY
+    from extensions import cache
+
+    send(client, "register")  # warm: the settings are in the shared cache
+    token = client.csrf_token()  # fetched now: that page load would count too
+    loads = []
+    plain_get = cache.get
+    monkeypatch.setattr(cache, "get", lambda key: loads.append(key) or plain_get(key))
+    answer = send(client, "register", "13900139000", csrf_token=token)
+    assert answer.status_code == 200 and newest().status == "sent"  # delivered after it
+    assert loads.count(CACHE_KEY) == 1

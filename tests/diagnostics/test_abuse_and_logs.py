@@ -35,6 +35,18 @@ def test_is_blocked_by_phone_prefix_and_network(app):
     assert blocks.is_blocked(phone="+8613912345678", ip="198.51.100.1") is None
 
 
+def test_the_oldest_of_several_matching_blocks_wins_and_removal_takes_effect(app):
+    assert blocks.is_blocked(phone="+8617012345678") is None  # the empty index is cached
+    wide = blocks.add("prefix", "+86170")
+    narrow = blocks.add("prefix", "+861701234")
+    assert blocks.is_blocked(phone="+8617012345678").id == wide.id
+    blocks.remove(wide.id)
+    assert blocks.is_blocked(phone="+8617012345678").id == narrow.id
+    blocks.add("ip", "2001:db8::/32")
+    assert blocks.is_blocked(ip="2001:db8:1::5").value == "2001:db8::/32"
+    assert blocks.is_blocked(ip="2001:db9::5") is None
+
+
 def test_abuse_view_ranks_and_converts(app, client, auth):
     db.session.add_all([code_row("+8617000000001", checked=False) for _ in range(6)]
                        + [code_row("+8613912345678", ip="198.51.100.7", checked=True)]

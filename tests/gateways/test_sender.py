@@ -248,6 +248,26 @@ def test_breaker_state_is_shared_through_the_store(clock):
     assert worker_b.state("sms.aliyun").status == "open"
 
 
+def test_a_successful_send_reads_the_store_once_and_still_clears_failures(clock):
+    class Counting(MemoryStore):
+        reads = 0
+
+        def get(self, key):
+            Counting.reads += 1
+            return super().get(key)
+
+    store = Counting(clock)
+    breaker = CircuitBreaker(store, threshold=3, cooldown=60, clock=clock)
+    gateway = Scripted("aliyun", ok())
+    send_with_failover(MESSAGE, [gateway], breaker)
+    assert Counting.reads == 1  # allow() read it; record() reuses that for a success
+
+    breaker.record(gateway_id(gateway), REFUSED)  # a failure is counted on a fresh read
+    assert breaker.state(gateway_id(gateway)).failures == 1
+    send_with_failover(MESSAGE, [gateway], breaker)
+    assert breaker.state(gateway_id(gateway)).failures == 0
+
+
 def test_a_broken_store_never_stops_a_message(caplog):
     class Broken:
         def get(self, key):

@@ -91,3 +91,22 @@ def test_a_disabled_channel_sends_nothing_on_it(app):
     outcomes = {o.channel: o.status for o in notify("server_opened", member, **SERVER_VARS)}
     assert outcomes == {"sms": "sent", "email": "off", "insite": "off", "wechat": "off"}
     assert [a.channel for a in attempts()] == ["sms"]
+
+
+def test_switches_are_read_from_the_shared_cache_and_reloaded_after_a_save(app):
+    from extensions import cache
+
+    assert event_settings.get("server_opened").channels == ("insite", "wechat")
+    assert cache.get(event_settings.CACHE_KEY) == {}  # no rows yet, and no query per send
+    wanted = dict(event_settings.matrix())
+    wanted["server_opened"] = event_settings.Switches(True, ("sms",))
+    event_settings.save(wanted)
+    assert event_settings.get("server_opened").channels == ("sms",)
+    assert cache.get(event_settings.CACHE_KEY)["server_opened"] == (True, ("sms",))
+    # A row changed behind Herald's back stays unseen until the cache is dropped: the
+    # cache, not the table, is what a send reads.
+    db.session.get(EventSetting, "server_opened").email = True
+    db.session.commit()
+    assert event_settings.get("server_opened").channels == ("sms",)
+    cache.delete(event_settings.CACHE_KEY)
+    assert event_settings.get("server_opened").channels == ("sms", "email")
