@@ -142,6 +142,10 @@ def login(client: smtplib.SMTP, username: str, password: str) -> None:
     # smtplib encodes credentials as ASCII, but RFC 4616 PLAIN carries UTF-8, and a
     # password with a non-ASCII character is a valid password.
     client.ehlo_or_helo_if_needed()
+    if not client.has_extn("auth"):
+        # What client.login() raises for ASCII credentials: a settings problem, not a
+        # wrong password.
+        raise smtplib.SMTPNotSupportedError("SMTP AUTH extension not supported by server.")
     token = base64.b64encode(f"\0{username}\0{password}".encode()).decode()
     code, reply = client.docmd("AUTH", "PLAIN " + token)
     if code != 235:

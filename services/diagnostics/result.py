@@ -32,10 +32,40 @@ class CheckResult:
     duration_ms: float = 0.0
     target: str = ""  # the gateway or URL the check is about
     steps: list[Step] = field(default_factory=list)
+    group: str = ""  # what it is listed under within its family: a template's event
+    group_title: Any = ""  # that group's heading, translated (the event's title)
 
     @property
     def ok(self) -> bool:
         return self.status == OK
+
+
+@dataclass
+class Group:
+    """Results listed under one heading; ``key`` "" is a result without a group."""
+
+    key: str
+    title: Any
+    results: list[CheckResult]
+
+
+def by_group(results: list[CheckResult]) -> list[Group]:
+    """``results`` under their group's heading, groups in order of first appearance.
+
+    A result without a group stays where it is, alone and without a heading, so a family
+    whose checks set no group lists exactly as before.
+    """
+    groups: list[Group] = []
+    found: dict[str, Group] = {}
+    for result in results:
+        if not result.group:
+            groups.append(Group("", "", [result]))
+        elif result.group in found:
+            found[result.group].results.append(result)
+        else:
+            found[result.group] = Group(result.group, result.group_title, [result])
+            groups.append(found[result.group])
+    return groups
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 
 from services.diagnostics import clock, credentials, reachability, recent, smtp, templates, wechat
 from services.diagnostics.context import Context, gather
-from services.diagnostics.result import FAIL, WARN, CheckResult, Job
+from services.diagnostics.result import FAIL, WARN, CheckResult, Group, Job, by_group
 
 MAX_WORKERS = 8
 DEADLINE = 8.0  # seconds for all network checks together
@@ -31,6 +31,11 @@ class Report:
     def by_family(self) -> list[tuple[str, list[CheckResult]]]:
         return [(family, [r for r in self.results if r.family == family])
                 for family in FAMILIES if any(r.family == family for r in self.results)]
+
+    @staticmethod
+    def by_group(results: list[CheckResult]) -> list[Group]:
+        """One family's results under their headings (the templates' events)."""
+        return by_group(results)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

@@ -13,6 +13,17 @@ from gateways.smtp import DEFAULT_PORTS, SmtpGateway, connect_failure, login
 from services.diagnostics.context import Context
 from services.diagnostics.result import FAIL, OK, CheckResult, Job, Step, ms_since, timed
 
+# The server lacks what the settings ask for. The catalog's not_configured fix only says
+# "fill in the credentials": these say which setting to change.
+NOT_OFFERED = {
+    "starttls": _l("The server does not offer STARTTLS on this port: set Security and Port "
+                   "as your mail provider documents (usually SSL/TLS on 465 or STARTTLS on "
+                   "587)."),
+    "login": _l("The server does not offer login (AUTH) on this connection: choose the "
+                "secure connection your mail provider requires, or leave Username and "
+                "Password empty for a relay that needs no login."),
+}
+
 
 def jobs(context: Context) -> list[Job]:
     found = []
@@ -53,7 +64,10 @@ def check(gateway: SmtpGateway, context: Context) -> CheckResult:
         failure = connect_failure(gateway.name, exc)
         result.steps.append(Step(step, False, ms_since(started), failure.raw_code))
         result.status, result.code = FAIL, failure.error
-        result.detail = gateway.redact(f"{failure.raw_code}: {failure.raw_message}")
+        result.detail = gateway.redact(": ".join(
+            part for part in (failure.raw_code, failure.raw_message) if part))
+        if isinstance(exc, smtplib.SMTPNotSupportedError):
+            result.hint = NOT_OFFERED.get(step, "")
         return result
     finally:
         if client is not None:

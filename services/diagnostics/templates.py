@@ -18,6 +18,9 @@ from services.template_store import LOCALES
 NEEDS_NUMBER = {"sms": frozenset({"aliyun", "tencent", "upstream"}), "wechat": frozenset({"mp"})}
 # The part that must not be empty, per channel.
 BODY_PART = {"sms": "text", "email": "text", "insite": "text"}
+# A row's name under its event's heading (the words of the template matrix).
+CHANNEL_TEMPLATE = {"sms": _l("SMS template"), "email": _l("Email template"),
+                    "insite": _l("In-site template"), "wechat": _l("WeChat template")}
 
 
 def checks(context: Context) -> list[CheckResult]:
@@ -50,16 +53,17 @@ def check(event: events.Event, channel: str, gateways: list[str]) -> list[CheckR
             missing_text.append(locale)
         if needs and not str(parts.get("template_code") or "").strip():
             missing_number.append(locale)
-    name = _l("%(event)s — %(channel)s template", event=event.title, channel=channel)
-    target = f"{event.name}.{channel}"
+    # Listed under the event's heading: one group per event, one row per channel.
+    row = {"name": CHANNEL_TEMPLATE.get(channel, channel), "target": f"{event.name}.{channel}",
+           "group": event.name, "group_title": event.title}
     results = []
     if missing_text:
-        results.append(CheckResult("templates", name, FAIL, "template_missing", target=target,
-                                   detail=", ".join(missing_text)))
+        results.append(CheckResult("templates", status=FAIL, code="template_missing",
+                                   detail=", ".join(missing_text), **row))
     if missing_number:
         results.append(CheckResult(
-            "templates", name, FAIL, "template_number_missing", target=target,
-            detail=", ".join(missing_number),
+            "templates", status=FAIL, code="template_number_missing",
+            detail=", ".join(missing_number), **row,
             hint=_l("%(gateways)s sends by template number: fill in the template number of "
                     "this template (%(locales)s).", gateways=", ".join(needs),
                     locales=", ".join(missing_number))))

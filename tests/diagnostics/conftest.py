@@ -1,5 +1,6 @@
-"""Diagnostics tests: offline DNS (as in tests/gateways), fake providers, a helper to
-configure gateways without the settings tab's own checks getting in the way."""
+"""Diagnostics tests: offline DNS (as in tests/gateways), fake providers, a real local SMTP
+server (tests/fakes/smtpserver.py), a helper to configure gateways without the settings
+tab's own checks getting in the way."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pytest
 from core import settings
 from tests.fakes.aliyun_status import AliyunStatusFake
 from tests.fakes.httpserver import FakeServer
+from tests.fakes.smtpserver import certificate, smtp_server  # noqa: F401 (fixtures)
 from tests.fakes.tencent_status import TencentStatusFake
 from tests.fakes.twilio import TwilioFake
 from tests.gateways.conftest import OfflineDns

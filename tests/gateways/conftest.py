@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from tests.fakes.httpserver import FakeServer
+from tests.fakes.smtpserver import certificate, smtp_server  # noqa: F401 (fixtures)
 
 
 def _is_ip_literal(name: str) -> bool:

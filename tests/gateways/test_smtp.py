@@ -1,28 +1,21 @@
-"""The smtp gateway against a real SMTP server (aiosmtpd) on localhost: plain, STARTTLS, SSL."""
+"""The smtp gateway against a real SMTP server (aiosmtpd) on localhost: plain, STARTTLS, SSL.
+
+The server, its certificate and ``Inbox`` live in tests/fakes/smtpserver.py (the
+diagnostics tests use them too)."""
 
 from __future__ import annotations
 
-import asyncio
-import datetime
-import email
-import ipaddress
 import socket
-import ssl
-from email.policy import default as default_policy
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult, LoginPassword
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
+from aiosmtpd.smtp import AuthResult
 
 from gateways.base import Message
 from gateways.email_log import EmailLogGateway
 from gateways.smtp import SmtpGateway
+from tests.fakes.smtpserver import USER, Inbox, login
+from tests.fakes.smtpserver import smtp_gateway as gateway
 
-USER, PASSWORD = "mailer@example.com", "s3cret-pass"
 SUBJECT = "【Herald】您的验证码是 123456"
 MESSAGE = Message(
     to="member@example.org",
@@ -30,117 +23,6 @@ MESSAGE = Message(
     content="验证码：123456，10 分钟内有效。",
     html="<p>验证码：<b>123456</b></p>",
 )
-
-
-class Inbox:
-    """aiosmtpd handler: keeps what arrives; replies can be scripted per command."""
-
-    def __init__(self, mail_reply: str = "", rcpt_reply: str = "", data_reply: str = "",
-                 data_delay: float = 0) -> None:
-        self.mail_reply, self.rcpt_reply, self.data_reply = mail_reply, rcpt_reply, data_reply
-        self.data_delay = data_delay
-        self.received: list[tuple[object, email.message.EmailMessage, bool]] = []
-        self.auth: list[tuple[str, str]] = []  # (mechanism, login) of accepted logins
-
-    async def handle_MAIL(self, server, session, envelope, address, options):
-        if self.mail_reply:
-            return self.mail_reply
-        envelope.mail_from = address
-        return "250 OK"
-
-    async def handle_RCPT(self, server, session, envelope, address, options):
-        if self.rcpt_reply:
-            return self.rcpt_reply
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        await asyncio.sleep(self.data_delay)
-        if self.data_reply:
-            return self.data_reply
-        parsed = email.message_from_bytes(envelope.content, policy=default_policy)
-        tls = server.transport.get_extra_info("ssl_object") is not None
-        self.received.append((envelope, parsed, tls))
-        return "250 2.0.0 queued"
-
-    def authenticator(self, server, session, envelope, mechanism, auth_data):
-        ok = (isinstance(auth_data, LoginPassword)
-              and auth_data.login.decode() == USER
-              and auth_data.password.decode() == PASSWORD)
-        if ok:
-            self.auth.append((mechanism, auth_data.login.decode()))
-        # handled=False: let aiosmtpd answer 535 itself instead of leaving the client hanging.
-        return AuthResult(success=ok, handled=False)
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory):
-    """A self-signed certificate for localhost, made fresh for the test run."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = datetime.datetime.now(datetime.UTC)
-    cert = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(hours=1))
-        .not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([
-            x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))
-        ]), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    folder = tmp_path_factory.mktemp("tls")
-    (folder / "cert.pem").write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    (folder / "key.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption()))
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
-    return context
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_server(certificate):
-    """Start an aiosmtpd server: ``starttls`` offers STARTTLS, ``ssl`` speaks TLS at once."""
-    started: list[Controller] = []
-
-    def start(mode: str = "plain", inbox: Inbox | None = None, **smtp_options) -> tuple:
-        inbox = inbox or Inbox()
-        options = {
-            "authenticator": inbox.authenticator,
-            # Implicit TLS is invisible to aiosmtpd's AUTH guard (aio-libs/aiosmtpd#281);
-            # plain mode needs AUTH offered without TLS to test LOGIN / PLAIN on port 25.
-            "auth_require_tls": mode == "starttls",
-            "tls_context": certificate if mode == "starttls" else None,
-            "ssl_context": certificate if mode == "ssl" else None,
-            **smtp_options,
-        }
-        controller = Controller(inbox, hostname="127.0.0.1", port=free_port(),
-                                server_hostname="mail.test", **options)
-        controller.start()
-        started.append(controller)
-        return controller, inbox
-
-    yield start
-    for controller in started:
-        controller.stop()
-
-
-def gateway(port: int, security: str = "plain", verify_tls: bool = False, **config):
-    settings = {"host": "127.0.0.1", "port": port, "security": security,
-                "from_address": "noreply@herald.test", "from_name": "Herald 通知中心", **config}
-    options = {"verify_tls": verify_tls, "timeout": (2, 2), "local_hostname": "client.test"}
-    return SmtpGateway(settings, options)
-
-
-def login(**config):
-    return {"username": USER, "password": PASSWORD, **config}
 
 
 def utf8_login_inbox() -> Inbox:
@@ -245,6 +127,18 @@ def test_starttls_missing_on_the_server_is_a_settings_problem(smtp_server):
 
     assert (result.error, result.retryable) == ("not_configured", False)
     assert "STARTTLS" in result.raw_message
+
+
+@pytest.mark.parametrize("password", ["s3cret-pass", "密码-s3cret"], ids=["ascii", "utf8"])
+def test_auth_missing_on_the_server_is_a_settings_problem(smtp_server, password):
+    # AUTH is offered only after STARTTLS, and the settings say plain.
+    controller, inbox = smtp_server("plain", auth_require_tls=True)
+
+    result = gateway(controller.port, **login(password=password)).send(MESSAGE)
+
+    assert (result.error, result.retryable) == ("not_configured", False)
+    assert "AUTH" in result.raw_message
+    assert inbox.commands == []
 
 
 def test_unknown_security_is_refused_rather_than_sent_in_the_clear(unused_port):
