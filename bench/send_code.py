@@ -37,6 +37,7 @@ PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 FLASK = str(Path(sys.executable).with_name("flask"))
 TARGET = 0.5
+NAME = "send_code"  # the experiment bench/_send_code_without_delivery.py renames it
 CLIENTS = 4
 ROUNDS = 2
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
@@ -230,7 +231,7 @@ def report(herald_rate: float, bare_rate: float, floor_rate: float, seconds: flo
     print(f"{'ratio (send-code / bare)':<44}{ratio:>12.2f}")
     print(f"code rows by status: {sent}")
     verdict = "PASS" if ratio >= TARGET else "MISS"
-    print(f"BENCH send_code figure={ratio:.2f} baseline={bare_rate:.1f} target={TARGET:.2f} "
+    print(f"BENCH {NAME} figure={ratio:.2f} baseline={bare_rate:.1f} target={TARGET:.2f} "
           f"{verdict}")
 
 

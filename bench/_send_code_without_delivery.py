@@ -1,0 +1,48 @@
+"""An experiment, not a benchmark: ``bench/send_code.py`` with the delivery after the answer
+switched off, to show how much of the gap to the bare endpoint that delivery is.
+
+Run: ``.venv/bin/python bench/_send_code_without_delivery.py [SECONDS]``. ``make bench`` skips
+it (its name starts with ``_``). Herald's workers load a wrapper module that replaces
+``services.codes.deliver`` with a function that sends nothing, so the code rows stay
+``pending`` and no attempt or Outbox row is written; everything before the answer (session,
+CSRF, limiter, send limits, the code row) is unchanged. docs/performance.md quotes the result.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import send_code
+
+WRAPPER = '''
+import services.codes
+
+services.codes.deliver = lambda issued, locale: False  # the experiment: no delivery
+
+from app import create_app  # noqa: E402
+'''
+
+
+def main(seconds: float) -> None:
+    with tempfile.TemporaryDirectory(prefix="herald-bench-wrapper-") as folder:
+        Path(folder, "herald_without_delivery.py").write_text(WRAPPER)
+        start = send_code.start
+
+        def start_wrapped(app_spec, port, cwd, env):
+            if app_spec.startswith("app:"):
+                path = os.pathsep.join([folder, str(send_code.ROOT)])
+                env = {**env, "PYTHONPATH": path}
+                app_spec = "herald_without_delivery:" + app_spec.removeprefix("app:")
+            return start(app_spec, port, cwd, env)
+
+        send_code.start = start_wrapped
+        send_code.NAME = "send_code_without_delivery"
+        send_code.main(seconds)
+
+
+if __name__ == "__main__":
+    main(float(sys.argv[1]) if len(sys.argv) > 1 else 6.0)
