@@ -30,18 +30,9 @@ from app import create_app  # noqa: E402
 def main(seconds: float) -> None:
     with tempfile.TemporaryDirectory(prefix="herald-bench-wrapper-") as folder:
         Path(folder, "herald_without_delivery.py").write_text(WRAPPER)
-        start = send_code.start
-
-        def start_wrapped(app_spec, port, cwd, env):
-            if app_spec.startswith("app:"):
-                path = os.pathsep.join([folder, str(send_code.ROOT)])
-                env = {**env, "PYTHONPATH": path}
-                app_spec = "herald_without_delivery:" + app_spec.removeprefix("app:")
-            return start(app_spec, port, cwd, env)
-
-        send_code.start = start_wrapped
-        send_code.NAME = "send_code_without_delivery"
-        send_code.main(seconds)
+        send_code.main(seconds, name="send_code_without_delivery",
+                       app_module="herald_without_delivery",
+                       pythonpath=os.pathsep.join([folder, str(send_code.ROOT)]))
 
 
 if __name__ == "__main__":

@@ -17,7 +17,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import tempfile
@@ -37,7 +36,6 @@ PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 FLASK = str(Path(sys.executable).with_name("flask"))
 TARGET = 0.5
-NAME = "send_code"  # the experiment bench/_send_code_without_delivery.py renames it
 CLIENTS = 4
 ROUNDS = 2
 WORKERS = os.environ.get("BENCH_WORKERS", "2")
@@ -84,12 +82,6 @@ HERALD_SETTINGS = {"member.daily_cap_phone": "10000", "member.daily_cap_ip": "10
                    "member.daily_cap_account": "10000", "member.hourly_ceiling": "1000000",
                    "member.captcha_mode": "off"}
 HERALD_OVERRIDES = {"HERALD_CODE_SEND_RATE": "1000000 per minute"}
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def herald_env(folder: Path) -> dict[str, str]:
@@ -164,16 +156,20 @@ def measure(clients: list[Client], seconds: float) -> float:
     return sum(counts) / (time.monotonic() - started)
 
 
-def main(seconds: float) -> None:
+def main(seconds: float, name: str = "send_code", app_module: str = "app",
+         pythonpath: str = "") -> None:
+    """``app_module`` and ``pythonpath`` let an experiment serve a wrapped Herald
+    (bench/_send_code_without_delivery.py); ``name`` labels its BENCH line."""
     with tempfile.TemporaryDirectory(prefix="herald-bench-") as tmp:
         folder = Path(tmp)
         (folder / "bare_app.py").write_text(BARE_APP.format(
             root=str(ROOT), url=f"sqlite:///{folder / 'bare.db'}"))
         env = prepare_herald(folder)
         subprocess.run([PYTHON, "bare_app.py"], cwd=folder, env=env, check=True, timeout=60)
-        herald_port, bare_port = free_port(), free_port()
-        spec = f"app:create_app({json.dumps(HERALD_OVERRIDES)})"
-        herald = start(spec, herald_port, ROOT, env)
+        herald_port, bare_port = serve.free_port(), serve.free_port()
+        spec = f"{app_module}:create_app({json.dumps(HERALD_OVERRIDES)})"
+        herald_env = {**env, "PYTHONPATH": pythonpath} if pythonpath else env
+        herald = start(spec, herald_port, ROOT, herald_env)
         try:
             bare = start("bare_app:create_app()", bare_port, folder, env)
         except BaseException:
@@ -191,7 +187,7 @@ def main(seconds: float) -> None:
             stop(herald)
             stop(bare)
         sent = count_rows(folder)
-    report(*rates, seconds, sent)
+    report(*rates, seconds, sent, name)
 
 
 def run_rounds(herald_url: str, bare_url: str, seconds: float) -> tuple[float, float, float]:
@@ -220,7 +216,7 @@ def count_rows(folder: Path) -> dict[str, int]:
 
 
 def report(herald_rate: float, bare_rate: float, floor_rate: float, seconds: float,
-           sent: dict[str, int]) -> None:
+           sent: dict[str, int], name: str = "send_code") -> None:
     ratio = herald_rate / bare_rate if bare_rate else 0.0
     print(f"gunicorn {WORKERS} sync workers, SQLite (WAL), {CLIENTS} client threads, "
           f"{seconds:.0f} s per side in {ROUNDS} alternating rounds")
@@ -231,7 +227,7 @@ def report(herald_rate: float, bare_rate: float, floor_rate: float, seconds: flo
     print(f"{'ratio (send-code / bare)':<44}{ratio:>12.2f}")
     print(f"code rows by status: {sent}")
     verdict = "PASS" if ratio >= TARGET else "MISS"
-    print(f"BENCH {NAME} figure={ratio:.2f} baseline={bare_rate:.1f} target={TARGET:.2f} "
+    print(f"BENCH {name} figure={ratio:.2f} baseline={bare_rate:.1f} target={TARGET:.2f} "
           f"{verdict}")
 
 

@@ -28,14 +28,11 @@ FAMILIES = ("credentials", "templates", "recent", "reachability", "clock", "wech
 class Report:
     results: list[CheckResult] = field(default_factory=list)
 
-    def by_family(self) -> list[tuple[str, list[CheckResult]]]:
-        return [(family, [r for r in self.results if r.family == family])
+    def by_family(self) -> list[tuple[str, list[Group]]]:
+        """Each family with a result, its results under their headings (the templates'
+        events; a result without a group is a group of its own, without a heading)."""
+        return [(family, by_group([r for r in self.results if r.family == family]))
                 for family in FAMILIES if any(r.family == family for r in self.results)]
-
-    @staticmethod
-    def by_group(results: list[CheckResult]) -> list[Group]:
-        """One family's results under their headings (the templates' events)."""
-        return by_group(results)
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)

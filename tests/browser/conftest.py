@@ -22,7 +22,7 @@ from core import crypto, settings
 from extensions import db
 from models import OutboxMessage
 from services import events, template_store
-from tests.conftest import ROOT
+from tests.conftest import ADMIN_PASSWORD, ROOT
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer
 
@@ -89,6 +89,20 @@ def shot(page, name: str, docs: bool = False, full_page: bool = True) -> Path:
         DOCS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS / f"{name}.png")
     return path
+
+
+def fill_admin_login(page, admin) -> None:
+    """Open the admin sign-in page and type the admin's username and password."""
+    page.goto(page.base + "/admin/login")
+    page.fill("#username", admin.username)
+    page.fill("#password", ADMIN_PASSWORD)
+
+
+def sign_in(page, admin) -> None:
+    """Sign the admin in (no sign-in code asked) and land on the dashboard."""
+    fill_admin_login(page, admin)
+    page.click("[type=submit]")
+    page.wait_for_url("**/admin/")
 
 
 def outbox_code(destination: str, after: int = 0, timeout: float = 30.0) -> tuple[str, int]:

@@ -9,27 +9,12 @@ from __future__ import annotations
 
 import pytest
 
-from extensions import db
-from models import MessageTemplate
-from services import rendering
-from tests.browser.conftest import shot
-from tests.conftest import ADMIN_PASSWORD
+from tests.browser.conftest import shot, sign_in
+from tests.diagnostics.helpers import EVENT, ROWS, TITLES, empty_email_template
 
 pytestmark = pytest.mark.browser
 
-EVENT = "baremetal_autorenew_failed"  # SMS, email and in-site on by default (seed 001)
-TITLES = {"zh": "裸金属服务器自动续费失败通知", "en": "Bare-metal auto-renewal failed"}
-ROWS = {"zh": ["短信模板", "邮件模板"], "en": ["SMS template", "Email template"]}
-FIX_LABEL = {"zh": "处理方法", "en": "Fix"}
-
-
-def empty_email_template(event: str) -> None:
-    """An email template without a body, as a hand-edited database could hold it."""
-    for locale in ("zh_CN", "en"):
-        db.session.add(MessageTemplate(purpose=event, channel="email", locale=locale,
-                                       subject="x", text="", html=""))
-    db.session.commit()
-    rendering.forget_stored()
+FIX_LABEL = {"zh_CN": "处理方法", "en": "Fix"}
 
 
 def check_groups(page, language: str) -> None:
@@ -51,14 +36,10 @@ def check_groups(page, language: str) -> None:
 def test_template_checks_are_grouped_by_event_in_both_languages(desktop, alibaba, admin):
     empty_email_template(EVENT)
     page = desktop  # 1280 × 800, Chinese
-    page.goto(page.base + "/admin/login")
-    page.fill("#username", admin.username)
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, admin)
 
     page.goto(page.base + "/admin/diagnostics/")
-    check_groups(page, "zh")
+    check_groups(page, "zh_CN")
     shot(page, "admin-diagnostics-groups-zh")
 
     page.click(".language-switch button[value=en]")

@@ -20,7 +20,7 @@ import pytest
 from core import settings
 from extensions import db
 from models import Admin, Member
-from tests.browser.conftest import KEY_ID, KEY_SECRET, outbox_code, shot
+from tests.browser.conftest import KEY_ID, KEY_SECRET, fill_admin_login, outbox_code, shot
 
 pytestmark = pytest.mark.browser
 
@@ -86,9 +86,7 @@ def test_a_member_registers_signs_in_by_code_and_resets_the_password(desktop, al
 
 def sign_in_with_code(page, admin) -> int:
     """Password, then the admin_login code from the Outbox; returns that Outbox row's id."""
-    page.goto(page.base + "/admin/login")
-    page.fill("#username", admin.username)
-    page.fill("#password", "correct-horse-battery")
+    fill_admin_login(page, admin)
     shot(page, "admin-login", docs=True, full_page=False)
     page.click("[type=submit]")
     page.wait_for_url("**/admin/login/code")

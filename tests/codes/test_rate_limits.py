@@ -8,7 +8,6 @@ database (``.ci/run``), and a rate limit that silently stopped being shared woul
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import textwrap
@@ -22,14 +21,9 @@ from models.code import VerificationCode
 from services import captcha
 from tests.codes.conftest import JSON, PHONE, send
 from tests.conftest import ROOT, HeraldClient
+from tests.fakes.ports import free_port
 
 REDIS_URL = "redis://127.0.0.1:6379/14"
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -116,7 +110,7 @@ def test_redis_limits_are_shared_by_two_app_instances(base_config, other_app):
 
 
 def test_sending_fails_closed_when_the_limit_store_is_down(base_config, other_app):
-    down = other_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}/0")
+    down = other_app(RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}/0")
     client = down.test_client()
     with down.app_context():
         answer = client.post("/codes/send", data={"scene": "register", "destination": PHONE},

@@ -9,25 +9,8 @@ import pytest
 from markupsafe import escape
 
 from core import catalog
-from extensions import db
-from models import MessageTemplate
-from services import rendering
 from services.diagnostics.result import CheckResult, by_group
-from tests.diagnostics.helpers import EN, ZH, page
-
-EVENT = "baremetal_autorenew_failed"  # SMS, email and in-site on by default (seed 001)
-TITLES = {"en": "Bare-metal auto-renewal failed", "zh_CN": "裸金属服务器自动续费失败通知"}
-ROWS = {"en": ("SMS template", "Email template"), "zh_CN": ("短信模板", "邮件模板")}
-
-
-def empty_email_template(event: str) -> None:
-    """An email template without a body, as a hand-edited database could hold it (the
-    editor refuses to save one)."""
-    for locale in ("zh_CN", "en"):
-        db.session.add(MessageTemplate(purpose=event, channel="email", locale=locale,
-                                       subject="x", text="", html=""))
-    db.session.commit()
-    rendering.forget_stored()
+from tests.diagnostics.helpers import EN, EVENT, ROWS, TITLES, ZH, empty_email_template, page
 
 
 def family(html: str, name: str) -> str:

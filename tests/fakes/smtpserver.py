@@ -16,7 +16,6 @@ import asyncio
 import datetime
 import email
 import ipaddress
-import socket
 import ssl
 from email.policy import default as default_policy
 
@@ -29,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from gateways.smtp import SmtpGateway
+from tests.fakes.ports import free_port
 
 USER, PASSWORD = "mailer@example.com", "s3cret-pass"
 
@@ -102,12 +102,6 @@ def certificate(tmp_path_factory):
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(folder / "cert.pem", folder / "key.pem")
     return context
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ real provider.
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -22,6 +21,7 @@ from models import Member
 from services import events, template_store
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer, Reply, Request
+from tests.fakes.ports import free_port
 from tests.gateways.conftest import dns  # noqa: F401  (autouse: no real DNS)
 
 PHONE = "+8613800138055"
@@ -86,12 +86,6 @@ def member(app) -> Member:
     db.session.add(row)
     db.session.commit()
     return row
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class RedisProcess:
