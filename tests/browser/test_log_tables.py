@@ -14,8 +14,7 @@ import pytest
 from extensions import db
 from models import DeliveryAttempt, VerificationCode
 from models.base import utcnow
-from tests.browser.conftest import shot
-from tests.conftest import ADMIN_PASSWORD
+from tests.browser.conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +41,8 @@ def seed_log() -> None:
     db.session.flush()
     common = {"channel": "sms", "code_hint": "58", "code_length": 6, "ip": "203.0.113.45",
               "expires_at": now + timedelta(minutes=5)}
-    db.session.add_all([
+    # Seven-digit ids, as in a log of a million rows (the ID column widens with them).
+    rows = [
         VerificationCode(scene="register", destination=failed.destination, status="failed",
                          gateway="aliyun", error="content_rejected", raw_code=failed.raw_code,
                          raw_message=LONG_RAW, attempt_id=failed.id, **common),
@@ -58,7 +58,10 @@ def seed_log() -> None:
                          status="failed", gateway="smtp", error="invalid_email", raw_code="550",
                          raw_message="5.1.1 Recipient address rejected: User unknown",
                          expires_at=now),
-    ])
+    ]
+    for number, row in enumerate(rows, start=1_234_567):
+        row.id = number
+    db.session.add_all(rows)
     db.session.commit()
 
 
@@ -71,11 +74,7 @@ def assert_fits(page) -> None:
 def test_the_code_log_fits_1280_px_and_only_its_table_scrolls_on_a_phone(desktop, admin):
     seed_log()
     page = desktop
-    page.goto(page.base + "/admin/login")
-    page.fill("#username", admin.username)
-    page.fill("#password", ADMIN_PASSWORD)
-    page.click("[type=submit]")
-    page.wait_for_url("**/admin/")
+    sign_in(page, admin)
     page.goto(page.base + "/admin/logs/codes")
     assert_fits(page)
     summary = page.locator(".raw-text summary")
