@@ -63,7 +63,7 @@ def setup(rows: int):
     from app import create_app
     from core.admins import make_admin
     from extensions import db
-    from services import code_log
+    from services.codes import code_log
 
     app = create_app({"WTF_CSRF_TIME_LIMIT": None})
     with app.app_context():

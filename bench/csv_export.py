@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/csv_export.py [N]`` (rows, default 1,000,000). Builds a
 scratch SQLite database, fills the code log with N rows, then streams the export through
-the request-level generator (``services.log_export.generate``) and reports the growth of
+the request-level generator (``services.logs.export.generate``) and reports the growth of
 the process's peak resident memory while streaming, against the size of the CSV produced.
 The target: the export's memory stays under 50 MB however large the log.
 """
@@ -49,7 +49,7 @@ def main(rows: int) -> int:
     from blueprints.admin_log_export.logs import EXPORTS
     from extensions import db
     from models import VerificationCode
-    from services import log_export
+    from services.logs import export as log_export
 
     folder = tempfile.mkdtemp(prefix="herald-bench-")
     app = create_app({"HERALD_ENV": "testing",

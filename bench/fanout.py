@@ -2,7 +2,7 @@
 
 Run: ``.venv/bin/python bench/fanout.py [N]`` (N members, default 10,000).
 
-The figure is messages per second through ``services.fanout.notify_many``: every member
+The figure is messages per second through ``services.notify.fanout.notify_many``: every member
 gets an in-site notice and an SMS (through the ``log`` gateway, so with its delivery
 record, its encrypted Outbox copy and its in-site copy). The baseline, measured in the
 same run on a fresh copy of the same database, is the bare cost of the rows that path
@@ -45,7 +45,7 @@ def prepare(app, count: int) -> None:
     """Tables, ``count`` members, and the event switched to in-site + SMS."""
     from extensions import db
     from models import Member
-    from services import event_settings
+    from services.notify import matrix as event_settings
 
     db.create_all()
     db.session.execute(insert(Member), [
@@ -58,7 +58,7 @@ def prepare(app, count: int) -> None:
 def run_fanout(count: int) -> tuple[float, int]:
     from extensions import db
     from models import Member
-    from services.fanout import notify_many
+    from services.notify.fanout import notify_many
 
     members = db.session.scalars(db.select(Member).order_by(Member.id)).all()
     started = time.perf_counter()

@@ -12,7 +12,7 @@ from flask import g
 from flask.cli import with_appcontext
 
 from core import catalog
-from services import delivery_status
+from services.delivery import status as delivery_status
 
 
 @click.group("delivery", help="Delivery reports of sent messages.")

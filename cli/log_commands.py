@@ -6,7 +6,7 @@ import click
 from flask import g
 from flask.cli import with_appcontext
 
-from services import log_retention
+from services.logs import retention as log_retention
 
 
 @click.group("logs", help="Maintain the logs.")

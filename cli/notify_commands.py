@@ -7,8 +7,8 @@ from flask.cli import with_appcontext
 
 from core import catalog
 from core.i18n import select_locale
-from services import member_lookup
-from services.notify import NotifyError, notify
+from services.members import lookup as member_lookup
+from services.notify.dispatch import NotifyError, notify
 
 
 def _variables(pairs: tuple[str, ...]) -> dict[str, str]:

@@ -3,7 +3,7 @@
 PostgreSQL refuses NUL in text ("text fields cannot contain NUL (0x00) bytes"), so a form
 holding one was a 500 there while SQLite and MariaDB stored it. No real input holds one:
 the request is refused up front, the same way on every database, as ``bad_request``.
-The machine APIs check their own bodies (``services.notify`` refuses NUL in event
+The machine APIs check their own bodies (``services.notify.dispatch`` refuses NUL in event
 variables, the reseller API control characters in template parameters).
 """
 

@@ -3,7 +3,7 @@
 "Sent" in the logs means the provider took the message; only its delivery report tells
 whether the handset got it (seed 000: 平台发送成功，客户没收到短信). The provider modules
 (``aliyun_status``, ``tencent_status``, ``twilio_status``) turn their answers into
-:class:`DeliveryReport` values; ``services.delivery_status`` stores them.
+:class:`DeliveryReport` values; ``services.delivery.status`` stores them.
 """
 
 from __future__ import annotations

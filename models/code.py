@@ -1,6 +1,6 @@
 """Verification codes and the counters behind the send limits.
 
-A code is kept only as a keyed HMAC (``services.codes``), bound to its scene, its
+A code is kept only as a keyed HMAC (``services.codes.issue``), bound to its scene, its
 destination, the session or account that asked for it and, for operation protection, the
 action. Every send request leaves a row, refused ones included: this table *is* the
 verification-code log, so its indexes serve the log's filters at a million rows.

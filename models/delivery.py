@@ -47,7 +47,7 @@ class DeliveryAttempt(db.Model):
     # The reseller client (POST /api/sms/send) this attempt was sent for; None otherwise.
     api_client_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_clients.id", ondelete="SET NULL"), nullable=True, index=True)
-    # Delivery reports (services.delivery_status): seed 000's "sent, but not received".
+    # Delivery reports (services.delivery.status): seed 000's "sent, but not received".
     delivery_status: Mapped[str] = mapped_column(String(16), default="", server_default="")
     delivery_error: Mapped[str] = mapped_column(String(255), default="", server_default="")
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -27,7 +27,7 @@ class ResellerAccount(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     api_client_id: Mapped[int] = mapped_column(
         ForeignKey("api_clients.id", ondelete="CASCADE"), unique=True)
-    # Messages left. Only ever changed by one conditional UPDATE (services.reseller_quota),
+    # Messages left. Only ever changed by one conditional UPDATE (services.reseller.quota),
     # so two concurrent sends can never both take the last message.
     quota: Mapped[int] = mapped_column(default=0)
     # Template numbers this client may use; empty means every enabled template.

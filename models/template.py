@@ -1,9 +1,9 @@
 """Admin-edited message templates and the per-event channel switches (the seed 000 matrix).
 
 A :class:`MessageTemplate` row exists only once an admin saved one; until then (and after
-"restore default", which deletes the row) ``services.template_defaults`` supplies the text.
+"restore default", which deletes the row) ``services.templates.defaults`` supplies the text.
 An :class:`EventSetting` row likewise exists only once the matrix was saved; the event
-catalog (``services.events``) holds the defaults.
+catalog (``services.notify.events``) holds the defaults.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from core import settings
 from core.signing import signed_headers
 from extensions import db
 from models import ApiClient, ApiNonce
-from services import event_clients
+from services.notify import api_clients as event_clients
 from tests.gateways.conftest import dns  # noqa: F401  (autouse: no real DNS)
 from tests.notify.conftest import SERVER_VARS, inbox, make_member
 from tests.reseller.conftest import attempts, body, make_reseller, make_template, quota_of

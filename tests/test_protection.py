@@ -169,7 +169,7 @@ def test_no_switch_turns_protection_off(app):
     assert switches == []
     names = set(config.DEFAULTS) | set(config.ENVIRONMENT) | set(app.config)
     assert [n for n in names if re.search(r"PROTECT", n)] == []
-    from services import events
+    from services.notify import events
 
     assert events.get("operation_protection").locked
 

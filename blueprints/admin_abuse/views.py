@@ -9,7 +9,7 @@ from flask_login import current_user
 from blueprints.admin_abuse.forms import BlockForm, QuickBlockForm
 from blueprints.guards import admin_blueprint
 from core import catalog
-from services import abuse, blocks
+from services.codes import abuse, blocks
 
 bp = admin_blueprint("admin_abuse", __name__, "/abuse")
 

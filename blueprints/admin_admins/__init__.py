@@ -17,7 +17,7 @@ from extensions import db
 from gateways.base import Message
 from models import ROLE_SUPER, Admin, LoginSession
 from models.base import utcnow
-from services import messaging
+from services.delivery import messaging
 
 bp = admin_blueprint("admin_admins", __name__, "/admins")
 

@@ -12,7 +12,7 @@ from wtforms.validators import DataRequired, Length
 from blueprints.guards import admin_blueprint, super_admin_required
 from core import catalog, protection
 from models import ApiClient
-from services import event_clients
+from services.notify import api_clients as event_clients
 
 bp = admin_blueprint("admin_api_clients", __name__, "/api-clients")
 

@@ -18,8 +18,9 @@ from extensions import db, limiter
 from models import Admin
 from models.code import VerificationCode
 from models.login_event import WHO_ADMIN
-from services import codes, login_guard
-from services.send_limits import LimitReached
+from services.codes import issue as codes
+from services.codes.limits import LimitReached
+from services.sign_in import guard as login_guard
 
 SCENE = "admin_login"
 CHALLENGE = "admin_login_challenge"

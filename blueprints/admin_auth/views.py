@@ -16,7 +16,8 @@ from extensions import db, limiter
 from models import Admin, LoginSession
 from models.base import utcnow
 from models.login_event import WHO_ADMIN
-from services import login_guard, login_notice
+from services.sign_in import guard as login_guard
+from services.sign_in import notice as login_notice
 
 bp = Blueprint("admin_auth", __name__, url_prefix="/admin")
 

@@ -11,7 +11,7 @@ from blueprints.guards import admin_blueprint
 from core import catalog
 from extensions import db
 from models import DeliveryAttempt
-from services import delivery_status
+from services.delivery import status as delivery_status
 from services.diagnostics import runner, tracer
 
 bp = admin_blueprint("admin_diagnostics", __name__, "/diagnostics")

@@ -9,7 +9,7 @@ from blueprints.guards import admin_blueprint, super_admin_required
 from core import audit, protection, settings
 from extensions import cache, db
 from models.base import utcnow
-from services import messaging
+from services.delivery import messaging
 
 bp = admin_blueprint("admin_functions", __name__, "/functions")
 

@@ -1,7 +1,7 @@
 """CSV export of any filtered log: ``/admin/logs/export/<log>.csv?<the log page's filters>``.
 
 Each log's page links here with its own query string; the rows are streamed
-(``services.log_export``), so a million-row log downloads in bounded memory.
+(``services.logs.export``), so a million-row log downloads in bounded memory.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from blueprints.admin_log_export.logs import EXPORTS
 from blueprints.guards import admin_blueprint, super_admin_required
 from core import audit
 from extensions import db
-from services import log_export
+from services.logs import export as log_export
 
 bp = admin_blueprint("admin_log_export", __name__, "/logs/export")
 

@@ -12,8 +12,11 @@ from sqlalchemy import Select
 from core import catalog
 from extensions import db
 from models import AuditEntry, DeliveryAttempt, LoginEvent, VerificationCode
-from services import admin_logs, code_log, events, notification_log
-from services.log_export import Column
+from services.codes import code_log
+from services.logs import admin_logs
+from services.logs import notifications as notification_log
+from services.logs.export import Column
+from services.notify import events
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.admin_logs.views import bp
-from core import audit, protection
+from core import audit, clock, protection
 from core.paging import requested_page, requested_per_page
 from extensions import db
 from gateways.base import gateway_class
@@ -15,8 +15,9 @@ from models.base import utcnow
 from models.code import CODE_STATUSES, VerificationCode
 from models.delivery import DeliveryAttempt
 from models.member import Member
-from services import clock, code_log, events
-from services import codes as code_service
+from services.codes import code_log
+from services.codes import issue as code_service
+from services.notify import events
 
 
 @bp.record_once

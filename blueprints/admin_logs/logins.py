@@ -7,7 +7,7 @@ from flask import render_template, request
 from blueprints.admin_logs.views import bp
 from core.paging import paginate
 from models import LoginEvent
-from services import admin_logs
+from services.logs import admin_logs
 
 
 @bp.route("/logins")

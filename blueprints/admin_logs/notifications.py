@@ -6,7 +6,8 @@ from flask import render_template, request
 
 from blueprints.admin_logs.views import bp
 from core.paging import paginate
-from services import events, notification_log
+from services.logs import notifications as notification_log
+from services.notify import events
 
 
 @bp.route("/notifications")

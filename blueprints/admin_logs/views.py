@@ -7,7 +7,7 @@ from flask import redirect, render_template, request, url_for
 from blueprints.guards import admin_blueprint
 from core.paging import paginate
 from models import AuditEntry
-from services import admin_logs
+from services.logs import admin_logs
 
 bp = admin_blueprint("admin_logs", __name__, "/logs")
 

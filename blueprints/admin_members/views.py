@@ -10,7 +10,9 @@ from core.paging import paginate
 from extensions import db
 from models import InsiteMessage, Member
 from models.member import MEMBER_ACTIVE, MEMBER_DISABLED
-from services import events, members_admin, notification_log
+from services.logs import notifications as notification_log
+from services.members import admin as members_admin
+from services.notify import events
 
 bp = admin_blueprint("admin_members", __name__, "/members")
 INBOX_PREVIEW = 10

@@ -9,7 +9,9 @@ from core.paging import paginate
 from extensions import db
 from models import InsiteMessage
 from models.message import ORIGIN_INSITE, ORIGIN_SMS
-from services import events, member_lookup, notification_log
+from services.logs import notifications as notification_log
+from services.members import lookup as member_lookup
+from services.notify import events
 
 bp = admin_blueprint("admin_messages", __name__, "/messages")
 ORIGINS = (ORIGIN_INSITE, ORIGIN_SMS)

@@ -19,8 +19,8 @@ from core.audit import client_ip
 from core.i18n import normalise
 from extensions import db, limiter
 from models.code import VerificationCode
-from services import codes
-from services.send_limits import LimitReached
+from services.codes import issue as codes
+from services.codes.limits import LimitReached
 
 bp = admin_blueprint("admin_protection", __name__, "/confirm")
 

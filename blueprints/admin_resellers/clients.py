@@ -14,8 +14,8 @@ from core import catalog, protection
 from core.paging import paginate
 from extensions import db
 from models import ApiClient, DeliveryAttempt, ResellerAccount
-from services import reseller_clients
-from services.reseller_clients import Credentials
+from services.reseller import clients as reseller_clients
+from services.reseller.clients import Credentials
 
 
 def _account(account_id: int) -> ResellerAccount:

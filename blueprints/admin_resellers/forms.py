@@ -10,7 +10,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from extensions import db
 from models import ResellerTemplate
-from services import reseller_clients, reseller_templates
+from services.reseller import clients as reseller_clients
+from services.reseller import templates as reseller_templates
 
 ID_RULE = Regexp(r"^[A-Za-z0-9_.-]+\Z", message=_l("Letters, digits, '.', '_' and '-' only."))
 MAX_QUOTA = 1_000_000_000

@@ -14,7 +14,7 @@ from core import settings
 from core.admins import normalise_phone
 from core.settings.types import SettingError
 from gateways.base import Message, SendResult
-from services import messaging
+from services.delivery import messaging
 
 TEST_CHANNELS = ("sms", "email", "wechat")
 

@@ -10,7 +10,7 @@ from blueprints.admin_settings import test_send
 from blueprints.guards import admin_blueprint
 from core import catalog, protection, settings
 from core.settings import forms
-from services import messaging
+from services.delivery import messaging
 
 bp = admin_blueprint("admin_settings", __name__, "/settings")
 

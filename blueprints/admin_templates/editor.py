@@ -20,16 +20,14 @@ from extensions import db
 from gateways.base import Message, SendResult
 from models import DeliveryAttempt, InsiteMessage
 from models.delivery import STATUS_SENT
-from services import (
-    events,
-    member_lookup,
-    messaging,
-    notify,
-    rendering,
-    template_store,
-    template_validation,
-)
-from services.events import EMAIL, INSITE, SMS
+from services.delivery import messaging
+from services.members import lookup as member_lookup
+from services.notify import dispatch as notify
+from services.notify import events
+from services.notify.events import EMAIL, INSITE, SMS
+from services.templates import rendering
+from services.templates import store as template_store
+from services.templates import validation as template_validation
 
 
 def save(event: events.Event, channel: str, locale: str, form: TemplateForm,

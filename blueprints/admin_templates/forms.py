@@ -9,8 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
-from services.events import EMAIL, INSITE, SMS, WECHAT
-from services.template_validation import LIMITS, SMS_TEXT_LIMIT
+from services.notify.events import EMAIL, INSITE, SMS, WECHAT
+from services.templates.validation import LIMITS, SMS_TEXT_LIMIT
 
 # Field labels per channel: the same part means different things on each channel.
 LABELS = {

@@ -10,8 +10,10 @@ from blueprints.admin_templates import editor
 from blueprints.admin_templates.forms import TemplateForm, format_mapping
 from blueprints.guards import admin_blueprint
 from core import catalog, protection
-from services import event_settings, events, template_store
-from services.events import ALL_CHANNELS
+from services.notify import events
+from services.notify import matrix as event_settings
+from services.notify.events import ALL_CHANNELS
+from services.templates import store as template_store
 
 bp = admin_blueprint("admin_templates", __name__, "/templates")
 

@@ -8,8 +8,8 @@ from typing import Any
 
 from extensions import db
 from models import Member
-from services import member_lookup
-from services.notify import NotifyError
+from services.members import lookup as member_lookup
+from services.notify.dispatch import NotifyError
 
 SCALARS = (str, int, float, bool, type(None))
 

@@ -1,5 +1,5 @@
 """The view of ``POST /api/events``: limits, access rules, signature, body, then
-``services.notify``."""
+``services.notify.dispatch``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from blueprints.api_events.request import parse
 from core import catalog, signing
 from extensions import csrf, limiter
 from models import KIND_EVENTS
-from services.notify import NotifyError, notify
+from services.notify.dispatch import NotifyError, notify
 
 bp = Blueprint("api_events", __name__, url_prefix="/api")
 csrf.exempt(bp)  # machine clients sign their requests instead

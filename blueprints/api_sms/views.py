@@ -1,5 +1,5 @@
 """The view of ``POST /api/sms/send``: limits, access rules, signature, then
-``services.reseller_send``."""
+``services.reseller.send``."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from core import catalog, signing
 from extensions import csrf, db, limiter
 from models import KIND_RESELLER, ApiClient, ResellerAccount
 from models.reseller import DEFAULT_RATE_PER_MINUTE
-from services import reseller_send
-from services.reseller_requests import Answer
+from services.reseller import send as reseller_send
+from services.reseller.requests import Answer
 
 bp = Blueprint("api_sms", __name__, url_prefix="/api/sms")
 csrf.exempt(bp)  # machine clients sign their requests instead

@@ -13,7 +13,7 @@ from core import catalog, settings
 from extensions import csrf, db, limiter
 from gateways.twilio import validate_twilio_signature
 from gateways.twilio_status import report_from_callback
-from services import delivery_status
+from services.delivery import status as delivery_status
 from services.diagnostics.credentials import expected_twilio_callback
 
 bp = Blueprint("callbacks", __name__, url_prefix="/api/callbacks")

@@ -21,7 +21,9 @@ from core import catalog
 from core.audit import client_ip
 from core.member_auth import account_binding, current_member
 from models.member import Member
-from services import codes, member_accounts, member_notices
+from services.codes import issue as codes
+from services.members import accounts as member_accounts
+from services.members import notices as member_notices
 
 
 @dataclass(frozen=True)

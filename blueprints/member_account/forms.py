@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from blueprints.member_auth.forms import PhoneField, code_field
 from models.member import Member
-from services.destinations import InvalidDestination, normalise_email
+from services.codes.destinations import InvalidDestination, normalise_email
 
 
 class ConfirmForm(FlaskForm):
@@ -19,7 +19,7 @@ class ConfirmForm(FlaskForm):
 
     def offer(self, member: Member) -> ConfirmForm:
         """Offer the member's own phone and email, masked, as where the code goes."""
-        from services.phones import mask_phone
+        from core.phones import mask_phone
 
         choices = []
         if member.phone:

@@ -20,7 +20,7 @@ from blueprints.member_account.forms import (
 from blueprints.member_auth.codes import LIMITER_DOWN, check_rate, limiter_down
 from core.member_auth import current_member, member_required
 from extensions import limiter
-from services import member_accounts
+from services.members import accounts as member_accounts
 
 bp = Blueprint("member_account", __name__, url_prefix="/account")
 for _error in LIMITER_DOWN:

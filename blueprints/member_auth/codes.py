@@ -23,10 +23,12 @@ from core.audit import client_ip
 from core.i18n import normalise
 from core.member_auth import account_binding, current_member, session_binding
 from extensions import limiter
-from services import captcha, codes, send_limits
-from services.codes import CodeRequest
-from services.destinations import InvalidDestination, normalise_destination
-from services.member_accounts import recipient_of
+from services.codes import captcha
+from services.codes import issue as codes
+from services.codes import limits as send_limits
+from services.codes.destinations import InvalidDestination, normalise_destination
+from services.codes.issue import CodeRequest
+from services.members.accounts import recipient_of
 
 ANONYMOUS_SCENES = ("register", "login", "reset_password")
 ACCOUNT_SCENES = ("change_phone", "change_email", "change_protection")

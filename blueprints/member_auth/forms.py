@@ -10,8 +10,8 @@ from wtforms import BooleanField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, Regexp, ValidationError
 
 from core import settings
-from services import member_passwords
-from services.phones import InvalidPhone, parse_phone
+from core.phones import InvalidPhone, parse_phone
+from services.members import passwords as member_passwords
 
 CODE_PATTERN = r"^\d{4,8}$"
 QQ_PATTERN = re.compile(r"^[1-9]\d{4,11}$")

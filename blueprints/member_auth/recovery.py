@@ -16,8 +16,11 @@ from core import catalog
 from core.audit import client_ip
 from core.member_auth import current_member, login_member, revoke_all, session_binding
 from extensions import limiter
-from services import codes, member_accounts, member_notices, member_passwords
-from services.destinations import InvalidDestination, normalise_destination
+from services.codes import issue as codes
+from services.codes.destinations import InvalidDestination, normalise_destination
+from services.members import accounts as member_accounts
+from services.members import notices as member_notices
+from services.members import passwords as member_passwords
 
 
 @bp.route("/login/code", methods=["GET", "POST"])

@@ -13,7 +13,9 @@ from core import catalog
 from core.i18n import normalise
 from core.member_auth import current_member, login_member, session_binding
 from extensions import limiter
-from services import codes, member_accounts, member_passwords
+from services.codes import issue as codes
+from services.members import accounts as member_accounts
+from services.members import passwords as member_passwords
 
 
 @bp.route("/register", methods=["GET", "POST"])

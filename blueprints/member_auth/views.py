@@ -12,7 +12,7 @@ from core import catalog
 from core.audit import client_ip
 from core.member_auth import current_member, login_member, logout_member
 from extensions import limiter
-from services.member_accounts import authenticate
+from services.members.accounts import authenticate
 
 bp = Blueprint("member_auth", __name__)
 
@@ -25,7 +25,7 @@ def _template_globals(state) -> None:
 
 
 def _captcha_needed() -> bool:
-    from services import captcha
+    from services.codes import captcha
 
     return captcha.required(client_ip())
 

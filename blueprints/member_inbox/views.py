@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from core.member_auth import current_member, member_required
 from core.paging import paginate
 from models import InsiteMessage
-from services import inbox
+from services.members import inbox
 
 bp = Blueprint("member_inbox", __name__, url_prefix="/messages")
 

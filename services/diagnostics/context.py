@@ -9,7 +9,7 @@ from flask import current_app
 
 from core import settings
 from gateways.base import Gateway
-from services import messaging
+from services.delivery import messaging
 
 # Gateways with nothing to reach: the built-in sinks.
 SINKS = frozenset({"log"})

@@ -1,18 +1,20 @@
 """Every enabled event has a template on each channel it is switched on for, with the
 provider template number where the gateway needs one (seed 001 case 8, 模板编号不能为空).
 
-Uses the notification matrix (``services.event_settings``) and the stored-or-default
-templates (``services.rendering.template_parts``) exactly as sending does.
+Uses the notification matrix (``services.notify.matrix``) and the stored-or-default
+templates (``services.templates.rendering.template_parts``) exactly as sending does.
 """
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from services import event_settings, events, rendering
 from services.diagnostics.context import Context
 from services.diagnostics.result import FAIL, OK, CheckResult
-from services.template_store import LOCALES
+from services.notify import events
+from services.notify import matrix as event_settings
+from services.templates import rendering
+from services.templates.store import LOCALES
 
 # Gateways that send by the provider's template number rather than by content.
 NEEDS_NUMBER = {"sms": frozenset({"aliyun", "tencent", "upstream"}), "wechat": frozenset({"mp"})}

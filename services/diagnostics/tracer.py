@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from core.phones import InvalidPhone, parse_phone
 from extensions import db
 from models import DeliveryAttempt, InsiteMessage, Member, VerificationCode
 from models.base import utcnow
 from models.delivery import DELIVERY_DELIVERED, STATUS_SENT
-from services import event_settings, events
-from services.phones import InvalidPhone, parse_phone
+from services.notify import events
+from services.notify import matrix as event_settings
 
 MAX_DAYS = 90
 MAX_ROWS = 500

@@ -21,7 +21,8 @@ from werkzeug.serving import make_server
 from core import crypto, settings
 from extensions import db
 from models import OutboxMessage
-from services import events, template_store
+from services.notify import events
+from services.templates import store as template_store
 from tests.conftest import ADMIN_PASSWORD, ROOT
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer

@@ -13,7 +13,7 @@ from core import settings
 from core.passwords import hash_password, verify_password
 from extensions import db
 from models import Member
-from services import captcha
+from services.codes import captcha
 from tests.browser.conftest import shot, wait_for_code
 
 pytestmark = pytest.mark.browser

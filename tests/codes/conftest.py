@@ -7,12 +7,11 @@ from datetime import timedelta
 
 import pytest
 
-from core import crypto
+from core import clock, crypto
 from core.passwords import hash_password
 from extensions import db
 from models import Member, OutboxMessage
 from models.base import utcnow
-from services import clock
 
 PHONE = "+8613800138001"
 NATIONAL = "13800138001"

@@ -3,7 +3,7 @@
 from extensions import db
 from models.block import BLOCK_IP, BLOCK_PHONE, BLOCK_PREFIX
 from models.code import CODE_REFUSED, VerificationCode
-from services import blocks
+from services.codes import blocks
 from tests.codes.conftest import PHONE, outbox_codes, send
 
 

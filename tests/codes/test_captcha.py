@@ -9,8 +9,10 @@ import altcha
 import pytest
 
 from core import settings
-from services import captcha, codes, send_limits
-from services.codes import CodeRequest
+from services.codes import captcha
+from services.codes import issue as codes
+from services.codes import limits as send_limits
+from services.codes.issue import CodeRequest
 from tests.codes.conftest import JSON, PHONE, send
 
 

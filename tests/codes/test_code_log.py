@@ -10,7 +10,7 @@ from extensions import db
 from models import SiteAlert
 from models.base import utcnow
 from models.code import CODE_FAILED, CODE_SENT, VerificationCode
-from services import code_log
+from services.codes import code_log
 from tests.codes.conftest import send
 
 ZH = {"Accept-Language": "zh-CN"}
@@ -180,8 +180,8 @@ def test_revealing_a_code_needs_operation_protection_and_is_audited(client, auth
 
 
 def test_a_used_or_expired_code_cannot_be_revealed(app, frozen):
-    from services import codes
-    from services.codes import CodeRequest
+    from services.codes import issue as codes
+    from services.codes.issue import CodeRequest
 
     issued = codes.issue(CodeRequest("register", "+8613800138001", "s:x"))
     row = db.session.get(VerificationCode, issued.id)
@@ -195,8 +195,8 @@ def test_a_used_or_expired_code_cannot_be_revealed(app, frozen):
 
 
 def test_an_eight_digit_code_is_revealed_too(app):
-    from services import codes
-    from services.codes import CodeRequest
+    from services.codes import issue as codes
+    from services.codes.issue import CodeRequest
 
     settings.update({"member.code_length": 8})
     issued = codes.issue(CodeRequest("login", "+8613800138001", "s:x"))

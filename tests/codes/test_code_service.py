@@ -10,8 +10,8 @@ from sqlalchemy import inspect
 from core import settings
 from extensions import db
 from models.code import CODE_SENT, VerificationCode
-from services import codes
-from services.codes import CodeRequest
+from services.codes import issue as codes
+from services.codes.issue import CodeRequest
 from tests.codes.conftest import PHONE, last_code, other_code
 
 SESSION = "s:browser-one"

@@ -18,7 +18,7 @@ import redis
 
 from extensions import db, limiter
 from models.code import VerificationCode
-from services import captcha
+from services.codes import captcha
 from tests.codes.conftest import JSON, PHONE, send
 from tests.conftest import ROOT, HeraldClient
 from tests.fakes.ports import free_port

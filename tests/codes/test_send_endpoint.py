@@ -5,7 +5,7 @@ from __future__ import annotations
 from core import settings
 from extensions import db
 from models.code import CODE_REFUSED, VerificationCode
-from services import event_settings
+from services.notify import matrix as event_settings
 from tests.codes.conftest import JSON, NATIONAL, PHONE, send
 
 ZH = {"Accept-Language": "zh-CN"}

@@ -14,9 +14,11 @@ from core import settings
 from extensions import db
 from models import DeliveryAttempt, SiteAlert
 from models.code import CODE_REFUSED, SendCounter, VerificationCode
-from services import captcha, codes, send_limits
-from services.codes import CodeRequest
-from services.send_limits import LimitReached
+from services.codes import captcha
+from services.codes import issue as codes
+from services.codes import limits as send_limits
+from services.codes.issue import CodeRequest
+from services.codes.limits import LimitReached
 from tests.codes.conftest import PHONE
 
 SEED_LIMIT_TEXT = "发送失败，已达验证码发送上限"

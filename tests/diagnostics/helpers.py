@@ -6,7 +6,8 @@ from core.settings.store import _write, invalidate
 from extensions import db
 from gateways.base import Message
 from models import MessageTemplate
-from services import messaging, rendering
+from services.delivery import messaging
+from services.templates import rendering
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en-US,en;q=0.9"}

@@ -13,7 +13,8 @@ from core import settings
 from extensions import db
 from models import AuditEntry, Block, DeliveryAttempt, OutboxMessage, SiteAlert, VerificationCode
 from models.base import utcnow
-from services import blocks, code_log, log_export
+from services.codes import blocks, code_log
+from services.logs import export as log_export
 from tests.diagnostics.helpers import page
 
 

@@ -10,9 +10,9 @@ from markupsafe import escape
 from core import catalog, settings
 from extensions import db
 from models import DeliveryAttempt, Member
-from services import codes
-from services.codes import CodeRequest
-from services.send_limits import LimitReached
+from services.codes import issue as codes
+from services.codes.issue import CodeRequest
+from services.codes.limits import LimitReached
 from tests.diagnostics.conftest import ALIYUN, PHONE
 from tests.diagnostics.helpers import ZH, page, send_sms, store_unchecked
 from tests.fakes.httpserver import FakeServer, Reply

@@ -18,7 +18,8 @@ from core import settings
 from core.passwords import hash_password
 from extensions import db
 from models import Member
-from services import events, template_store
+from services.notify import events
+from services.templates import store as template_store
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer, Reply, Request
 from tests.fakes.ports import free_port

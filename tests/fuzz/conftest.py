@@ -31,7 +31,8 @@ from models import (
 )
 from models.alert import SiteAlert
 from models.code import VerificationCode
-from services import blocks, event_clients
+from services.codes import blocks
+from services.notify import api_clients as event_clients
 from tests.fuzz.strategies import MARK
 from tests.gateways.conftest import dns  # noqa: F401  (autouse: no real DNS)
 from tests.reseller.conftest import make_reseller, make_template

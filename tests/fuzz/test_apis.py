@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from core import settings as herald_settings
 from core.signing import signed_headers
 from gateways.twilio import twilio_signature
-from services import event_clients
+from services.notify import api_clients as event_clients
 from tests.fuzz.conftest import forged_records, single_line_columns
 from tests.fuzz.strategies import dumps, field_value, json_value, raw_bytes, text_value
 from tests.reseller.conftest import make_reseller, make_template

@@ -12,7 +12,7 @@ from extensions import db
 from gateways.twilio import twilio_signature
 from models import LoginEvent
 from models.code import VerificationCode
-from services import event_clients
+from services.notify import api_clients as event_clients
 from tests.fuzz.strategies import MARK
 from tests.notify.conftest import make_member
 

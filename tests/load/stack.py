@@ -48,7 +48,8 @@ def _apply(overrides: dict[str, Any], setup: dict[str, Any]) -> None:
     from core.passwords import hash_password
     from extensions import db
     from models import Member
-    from services import events, template_store
+    from services.notify import events
+    from services.templates import store as template_store
 
     app = create_app(overrides)
     with app.app_context():

@@ -52,7 +52,7 @@ def signed_in(client, admin):
     """An admin's browser with a server-side session, as the login page leaves it.
 
     Made directly: the real sign-in (argon2 verify, login notices) costs about a second,
-    and tests/test_admin_auth.py already covers it.
+    and tests/sign_in/test_admin_auth.py already covers it.
     """
     from models import LoginSession
 

@@ -11,8 +11,10 @@ from extensions import db
 from gateways.base import Message
 from models import ApiClient, AuditEntry, DeliveryAttempt, InsiteMessage, MemberSession
 from models.base import utcnow
-from services import event_clients, event_settings, messaging
-from services.notify import NotifyError, notify
+from services.delivery import messaging
+from services.notify import api_clients as event_clients
+from services.notify import matrix as event_settings
+from services.notify.dispatch import NotifyError, notify
 from tests.notify.conftest import EN, SERVER_VARS, ZH, make_member
 
 PAGES = ["/admin/members/", "/admin/messages/", "/admin/logs/notifications",

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from core import signing
-from services import event_clients
+from services.notify import api_clients as event_clients
 from tests.notify.conftest import SERVER_VARS, attempts, inbox, make_member
 
 PATH = "/api/events"

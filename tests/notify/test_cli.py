@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from services import event_settings
+from services.notify import matrix as event_settings
 from tests.notify.conftest import SERVER_VARS, attempts, inbox, make_member
 
 VARS = [arg for name, value in SERVER_VARS.items() for arg in ("--var", f"{name}={value}")]

@@ -7,9 +7,11 @@ import pytest
 from core import settings
 from extensions import db
 from models import OutboxMessage
-from services import event_settings, events, template_store
-from services.fanout import notify_many
-from services.notify import NotifyError, notify
+from services.notify import events
+from services.notify import matrix as event_settings
+from services.notify.dispatch import NotifyError, notify
+from services.notify.fanout import notify_many
+from services.templates import store as template_store
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer
 from tests.gateways.test_wechat import APP_ID, APP_SECRET, OPENID, FakeWechat

@@ -6,8 +6,9 @@ import re
 
 from extensions import db
 from models import AuditEntry, EventSetting
-from services import event_settings, events
-from services.notify import notify
+from services.notify import events
+from services.notify import matrix as event_settings
+from services.notify.dispatch import notify
 from tests.notify.conftest import EN, SERVER_VARS, ZH, attempts, inbox, make_member
 
 

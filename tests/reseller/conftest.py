@@ -14,8 +14,8 @@ import pytest
 from core.signing import signed_headers
 from extensions import db
 from models import DeliveryAttempt, ResellerAccount, ResellerTemplate
-from services import reseller_clients
-from services.reseller_clients import Credentials
+from services.reseller import clients as reseller_clients
+from services.reseller.clients import Credentials
 from tests.gateways.conftest import dns  # noqa: F401  (autouse: no real DNS)
 
 PATH = "/api/sms/send"

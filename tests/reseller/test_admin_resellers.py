@@ -158,7 +158,7 @@ def test_reset_keys_replaces_both_keys(signed_in, reseller, api):
     account, old = reseller
     html = signed_in.post(f"/admin/resellers/{account.id}/reset-keys").get_data(as_text=True)
     assert post(api, old, body()).get_json()["code"] == "auth_failed"
-    from services.reseller_clients import Credentials
+    from services.reseller.clients import Credentials
 
     new = Credentials(old.client_id, shown(html, "api-key"), shown(html, "sign-key"))
     assert post(api, new, body()).get_json()["code"] == "ok"

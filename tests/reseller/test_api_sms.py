@@ -10,7 +10,7 @@ import pytest
 from core import catalog, crypto, settings
 from extensions import db
 from models import KIND_EVENTS, ApiClient, OutboxMessage, ResellerAccount, ResellerRequest
-from services import reseller_clients
+from services.reseller import clients as reseller_clients
 from tests.reseller.conftest import (
     PARAMS,
     PHONE,
@@ -44,7 +44,7 @@ def test_send_goes_through_the_upstreams_gateway_and_is_attributed(api, reseller
 
 def test_other_sends_are_not_attributed_to_a_reseller(api, reseller):
     from gateways.base import Message
-    from services import messaging
+    from services.delivery import messaging
 
     post(api, reseller[1], body())
     messaging.send("sms", Message(to=PHONE, content="hi", purpose="register"))
@@ -73,7 +73,7 @@ def test_a_reused_key_with_another_body_is_refused(api, reseller):
 def test_a_key_still_being_sent_answers_in_progress(api, reseller):
     account, credentials = reseller
     payload = body(idempotency_key="slow-1")
-    from services.reseller_requests import body_hash
+    from services.reseller.requests import body_hash
 
     db.session.add(ResellerRequest(api_client_id=account.api_client_id,
                                    idempotency_key="slow-1", body_hash=body_hash(payload)))
@@ -274,7 +274,7 @@ def test_stored_answer_has_no_words(api, reseller):
 
 
 def test_a_racing_claim_of_the_same_key_waits_then_gets_the_first_answer(app, reseller):
-    from services.reseller_requests import Answer, Refusal, Replayed, claim, complete
+    from services.reseller.requests import Answer, Refusal, Replayed, claim, complete
 
     client_id = reseller[0].api_client_id
     first = claim(client_id, "race-1", "digest")

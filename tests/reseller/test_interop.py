@@ -23,8 +23,9 @@ from core.admins import make_admin
 from extensions import cache, db
 from gateways.base import Message
 from models import ApiClient, ApiNonce, DeliveryAttempt, ResellerAccount
-from services import messaging, reseller_clients
-from services.reseller_clients import Credentials
+from services.delivery import messaging
+from services.reseller import clients as reseller_clients
+from services.reseller.clients import Credentials
 from tests.conftest import ADMIN_PASSWORD, AuthActions, HeraldClient
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer

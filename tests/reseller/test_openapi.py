@@ -14,7 +14,9 @@ from core import catalog, crypto, settings
 from core.signing import hash_api_key, signed_headers
 from extensions import db
 from models import KIND_EVENTS, ApiClient, Member
-from services import reseller_clients, reseller_send, reseller_templates
+from services.reseller import clients as reseller_clients
+from services.reseller import send as reseller_send
+from services.reseller import templates as reseller_templates
 from tests.fakes.httpserver import FakeServer, Reply
 from tests.reseller import openapi
 from tests.reseller.conftest import body, make_reseller, post
@@ -22,7 +24,7 @@ from tests.reseller.conftest import body, make_reseller, post
 ROOT = Path(__file__).resolve().parents[2]
 SMS, EVENTS = "/api/sms/send", "/api/events"
 ACCESS_SOURCE = "blueprints/api_access.py"  # the API tab's rules, before the signature
-SMS_SOURCES = ("services/reseller_send.py", "services/reseller_requests.py",
+SMS_SOURCES = ("services/reseller/send.py", "services/reseller/requests.py",
                "blueprints/api_sms/views.py", "core/signing.py", ACCESS_SOURCE)
 # Answers of the error handlers (blueprints/errors) that every API can give.
 HANDLER_ANSWERS = {(413, "bad_request"), (429, "rate_limited"), (500, "server_error"),
@@ -87,7 +89,7 @@ def test_api_md_lists_every_documented_sms_code():
 
 def test_the_documented_request_fields_are_the_ones_read():
     schema = openapi.resolve(openapi.document()["components"]["schemas"]["SmsSendRequest"])
-    source = (ROOT / "services/reseller_send.py").read_text(encoding="utf-8")
+    source = (ROOT / "services/reseller/send.py").read_text(encoding="utf-8")
     assert set(schema["properties"]) == set(re.findall(r'data\.get\("(\w+)"\)', source))
     props = schema["properties"]
     assert props["idempotency_key"]["pattern"] == reseller_send.KEY_PATTERN.pattern

@@ -10,7 +10,8 @@ import pytest
 from core import settings
 from extensions import db
 from models import ResellerAccount
-from services import reseller_clients, reseller_quota
+from services.reseller import clients as reseller_clients
+from services.reseller import quota as reseller_quota
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer, Reply
 from tests.reseller.conftest import attempts, body, post, quota_of

@@ -1,0 +1,224 @@
+"""Business-event dispatch: ``notify(event, member, **variables)``.
+
+Sends on every channel the matrix enables for the event (``services.notify.matrix``) that
+the member can receive, in the member's language (else the site default). The variables
+are checked and every template rendered *before* anything goes out, so a bad call sends
+nothing. A channel without a destination is logged as skipped (``no_destination``), not
+failed; every sent SMS leaves an in-site copy (seed 000: a message in 站内消息 proves the
+panel sent it). The CLI, ``POST /api/events`` and the fan-out path all come through here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from flask_babel import force_locale
+from jinja2 import TemplateError
+
+from core import settings
+from core.i18n import normalise
+from extensions import db
+from gateways.base import Message
+from models import DeliveryAttempt, InsiteMessage, Member
+from models.delivery import STATUS_FAILED, STATUS_SENT, STATUS_SKIPPED
+from models.message import ORIGIN_INSITE, ORIGIN_SMS
+from services.delivery import messaging
+from services.notify import events
+from services.notify import matrix as event_settings
+from services.notify.events import EMAIL, INSITE, SMS, WECHAT
+from services.templates import rendering
+
+AUTO_VARIABLES = ("site_name", "member_name")  # filled in when the caller leaves them out
+MAX_VALUE_LENGTH = 1000
+STATUS_OFF = "off"  # the matrix has this channel (or the whole event) switched off
+INSITE_GATEWAY = "insite"
+
+
+class NotifyError(Exception):
+    """A refused dispatch, before anything was sent: a catalog code and a detail."""
+
+    def __init__(self, code: str, detail: str = "") -> None:
+        super().__init__(f"{code}: {detail}" if detail else code)
+        self.code = code
+        self.detail = detail
+
+
+@dataclass(frozen=True)
+class ChannelOutcome:
+    """What happened on one channel: sent, failed, skipped (no destination) or off."""
+
+    channel: str
+    status: str
+    destination: str = ""
+    error: str = ""  # catalog code when failed or skipped
+    gateway: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+
+def notify(event: str, member: Member, **variables: Any) -> list[ChannelOutcome]:
+    """Send ``event`` to ``member``; raises NotifyError when the call itself is wrong."""
+    spec = business_event(event)
+    _check_member(member)
+    values = prepare_variables(spec, variables, member)
+    switches = event_settings.get(spec.name)
+    if not switches.enabled:
+        return [ChannelOutcome(channel, STATUS_OFF) for channel in spec.channels]
+    locale = member_locale(member)
+    rendered = render_all(spec, switches.channels, locale, values)
+    insite_here = INSITE in rendered and isinstance(member, Member)
+    outcomes = []
+    for channel in spec.channels:
+        if channel not in rendered:
+            outcomes.append(ChannelOutcome(channel, STATUS_OFF))
+            continue
+        outcome = _deliver(spec, channel, member, rendered[channel])
+        if channel == SMS and outcome.status == STATUS_SENT and isinstance(member, Member):
+            _sms_copy(spec, member, rendered[SMS], locale, in_inbox=not insite_here)
+        # Commit per channel: the next channel may wait on a provider, and SQLite must not
+        # hold its write lock across that call.
+        db.session.commit()
+        outcomes.append(outcome)
+    return outcomes
+
+
+def business_event(name: str) -> events.Event:
+    spec = events.EVENTS.get(str(name))
+    if spec is None:
+        raise NotifyError("unknown_event", f"no event named {name!r}")
+    if spec.scene:
+        raise NotifyError("unknown_event", f"{name!r} is a verification-code scene; the code "
+                                           "service sends those")
+    return spec
+
+
+def _check_member(member: Member) -> None:
+    if member is None:
+        raise NotifyError("member_not_found")
+    if not getattr(member, "active", True):
+        raise NotifyError("member_disabled", f"member {member.id} is disabled")
+
+
+def prepare_variables(spec: events.Event, given: Mapping[str, Any],
+                      member: Any = None) -> dict[str, str]:
+    """The event's variables as text; unknown, missing or oversized ones are refused."""
+    names = set(spec.variable_names())
+    unknown = sorted(set(given) - names)
+    if unknown:
+        raise NotifyError("unknown_variables", ", ".join(unknown))
+    values = {k: "" if v is None else str(v) for k, v in given.items()}
+    values.update({k: v for k, v in auto_values(spec, member).items() if k not in values})
+    missing = sorted(names - set(values))
+    if missing:
+        raise NotifyError("missing_variables", ", ".join(missing))
+    too_long = sorted(k for k, v in values.items() if len(v) > MAX_VALUE_LENGTH)
+    if too_long:
+        raise NotifyError("bad_request", f"longer than {MAX_VALUE_LENGTH} characters: "
+                                         + ", ".join(too_long))
+    # No database column can be trusted with NUL (PostgreSQL refuses it: a 500 there).
+    with_nul = sorted(k for k, v in values.items() if "\x00" in v)
+    if with_nul:
+        raise NotifyError("bad_request", "NUL character in: " + ", ".join(with_nul))
+    return values
+
+
+def auto_values(spec: events.Event, member: Any) -> dict[str, str]:
+    names = spec.variable_names()
+    values = {}
+    if "site_name" in names:
+        values["site_name"] = settings.get("basic.site_name")
+    if "member_name" in names:
+        # Fan-out checks the shared variables once with no member, then names each one.
+        values["member_name"] = display_name(member) if member is not None else ""
+    return values
+
+
+def display_name(member: Any) -> str:
+    """How a message greets the member: the phone with its middle masked, else the email."""
+    phone = getattr(member, "phone", "") or ""
+    if len(phone) >= 7:
+        national = phone[3:] if phone.startswith("+86") else phone
+        return national[:3] + "****" + national[-4:]
+    return getattr(member, "email", "") or getattr(member, "username", "") or f"#{member.id}"
+
+
+def member_locale(member: Any) -> str:
+    return normalise(getattr(member, "language", "")) or settings.get("basic.default_language")
+
+
+def render_all(spec: events.Event, channels: tuple[str, ...], locale: str,
+               values: Mapping[str, str]) -> dict[str, rendering.Rendered]:
+    """Every enabled channel's message, rendered before the first one is sent."""
+    try:
+        return {channel: rendering.render(spec.name, channel, locale, values)
+                for channel in spec.channels if channel in channels}
+    except (TemplateError, rendering.TemplateMissing) as exc:
+        raise NotifyError("template_invalid", str(exc)) from exc
+
+
+def destination(channel: str, member: Any) -> str:
+    if channel == SMS:
+        return getattr(member, "phone", "") or ""
+    if channel == EMAIL:
+        return getattr(member, "email", "") or ""
+    if channel == WECHAT:
+        return getattr(member, "wechat_openid", "") or ""
+    return member_address(member) if isinstance(member, Member) else ""
+
+
+def member_address(member: Member) -> str:
+    """The destination in-site messages and skips are logged under."""
+    return f"member:{member.id}"
+
+
+def _deliver(spec: events.Event, channel: str, member: Any,
+             rendered: rendering.Rendered) -> ChannelOutcome:
+    to = destination(channel, member)
+    if not to:
+        return _skip(spec, channel, member)
+    if channel == INSITE:
+        return _insite(spec, member, rendered)
+    message = Message(to=to, content=rendered.text, subject=rendered.subject,
+                      html=rendered.html, template_code=rendered.template_code,
+                      params=rendered.params, purpose=spec.name)
+    result = messaging.send(channel, message).result
+    status = STATUS_SENT if result.ok else STATUS_FAILED
+    return ChannelOutcome(channel, status, to, result.error, result.gateway)
+
+
+def _skip(spec: events.Event, channel: str, member: Any) -> ChannelOutcome:
+    where = member_address(member) if isinstance(member, Member) else \
+        f"{type(member).__name__.lower()}:{member.id}"
+    db.session.add(DeliveryAttempt(
+        channel=channel, gateway="-", destination=where, purpose=spec.name,
+        status=STATUS_SKIPPED, error="no_destination",
+        raw_message=f"the recipient has no {channel} destination"))
+    return ChannelOutcome(channel, STATUS_SKIPPED, "", "no_destination")
+
+
+def _insite(spec: events.Event, member: Member, rendered: rendering.Rendered) -> ChannelOutcome:
+    message = InsiteMessage(member_id=member.id, title=rendered.subject[:255],
+                            body=rendered.text, origin_channel=ORIGIN_INSITE,
+                            origin_event=spec.name)
+    db.session.add(message)
+    db.session.flush()
+    where = member_address(member)
+    db.session.add(DeliveryAttempt(
+        channel=INSITE, gateway=INSITE_GATEWAY, destination=where, purpose=spec.name,
+        status=STATUS_SENT, message_id=str(message.id), raw_message="stored in the inbox"))
+    return ChannelOutcome(INSITE, STATUS_SENT, where, "", INSITE_GATEWAY)
+
+
+def _sms_copy(spec: events.Event, member: Member, rendered: rendering.Rendered, locale: str,
+              in_inbox: bool) -> None:
+    db.session.add(InsiteMessage(member_id=member.id, title=event_title(spec, locale),
+                                 body=rendered.text, origin_channel=ORIGIN_SMS,
+                                 origin_event=spec.name, in_inbox=in_inbox))
+
+
+def event_title(spec: events.Event, locale: str) -> str:
+    with force_locale(locale):
+        return str(spec.title)[:255]

@@ -1,0 +1,168 @@
+"""Turn an event or scene, a channel, a language and variables into message parts.
+
+Templates are Jinja text rendered in an immutable sandbox that sees only the variables
+given: an admin-edited template cannot reach Python objects or the app. The stored template
+(``models.MessageTemplate``) wins; without one the default from ``template_defaults`` is
+used. ``services.templates.validation`` refuses unsafe templates at save; the limits here
+(no huge repetition, bounded output) hold even for a template that never went through it.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import StrictUndefined, Template
+from jinja2.exceptions import SecurityError
+from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+from extensions import cache, db
+from services.templates import defaults as template_defaults
+
+MAX_OUTPUT = 65_536  # characters one part may render to
+MAX_REPEAT = 10_000  # longest string or list a "*" may build, largest number "**" may make
+TEMPLATE_PARTS = ("subject", "text", "html", "template_code", "params")
+STORED_KEY = "templates:v1"  # the shared cache key of every stored template
+
+
+class TemplateMissing(LookupError):
+    """No template exists for this event, channel and language."""
+
+
+class OutputTooLarge(SecurityError):
+    """A template rendered past ``MAX_OUTPUT`` characters."""
+
+
+class MessageSandbox(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, with arithmetic that cannot build gigabytes.
+
+    Intercepting ``*`` and ``**`` also stops Jinja from folding ``'x' * 10**9`` into a
+    constant while *compiling*, which would otherwise run before any render-time check.
+    """
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
+        if operator_name == "**":
+            if isinstance(right, int | float) and abs(right) > 64:
+                raise SecurityError("exponent too large")
+            result = operator.pow(left, right)
+            if isinstance(result, int | float) and abs(result) > 10**18:
+                raise SecurityError("number too large")
+            return result
+        for sequence, count in ((left, right), (right, left)):
+            if isinstance(sequence, str | list | tuple) and isinstance(count, int) and \
+                    len(sequence) * max(count, 0) > MAX_REPEAT:
+                raise SecurityError("repetition too long")
+        return operator.mul(left, right)
+
+
+TEXT_ENV = MessageSandbox(undefined=StrictUndefined, autoescape=False)
+HTML_ENV = MessageSandbox(undefined=StrictUndefined, autoescape=True)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    subject: str = ""
+    text: str = ""
+    html: str = ""
+    template_code: str = ""  # provider template number (Alibaba, Tencent, upstream, WeChat)
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def stored_parts(purpose: str, channel: str, locale: str) -> dict[str, Any] | None:
+    return _copy(_stored().get(_stored_key(purpose, channel, locale)))
+
+
+def _stored() -> dict[str, dict[str, Any]]:
+    """Every stored template's parts, from the shared cache (Redis or the instance file
+    cache), else the database. Every send renders one, and admins rarely edit them;
+    ``template_store`` drops the key after each save, so all workers see it at once."""
+    rows = cache.get(STORED_KEY)
+    if rows is None:
+        from models import MessageTemplate
+
+        rows = {_stored_key(row.purpose, row.channel, row.locale): row.parts()
+                for row in db.session.scalars(db.select(MessageTemplate))}
+        cache.set(STORED_KEY, rows, timeout=0)
+    return rows
+
+
+def forget_stored() -> None:
+    """Called after a template is saved or restored (after the commit)."""
+    cache.delete(STORED_KEY)
+
+
+def _stored_key(purpose: str, channel: str, locale: str) -> str:
+    return f"{purpose}/{channel}/{locale}"
+
+
+def _copy(parts: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A copy the caller may change without changing the cached value."""
+    return None if parts is None else {**parts, "params": dict(parts.get("params") or {})}
+
+
+def other_locale(locale: str) -> str:
+    return "en" if locale.startswith("zh") else "zh_CN"
+
+
+def template_parts(purpose: str, channel: str, locale: str) -> dict[str, Any]:
+    """The template for this purpose / channel / language: stored, else the default.
+
+    A language with neither falls back to the other language, stored first.
+    """
+    stored = _stored()
+    exact = _copy(stored.get(_stored_key(purpose, channel, locale))) or \
+        template_defaults.DEFAULTS.get((purpose, channel, locale))
+    parts = exact or _copy(stored.get(_stored_key(purpose, channel, other_locale(locale)))) or \
+        template_defaults.default(purpose, channel, locale)
+    if parts is None:
+        raise TemplateMissing(f"no {channel} template for {purpose} ({locale})")
+    return parts
+
+
+def render(purpose: str, channel: str, locale: str, variables: Mapping[str, Any]) -> Rendered:
+    return render_parts(template_parts(purpose, channel, locale), variables)
+
+
+def render_parts(parts: Mapping[str, Any], variables: Mapping[str, Any]) -> Rendered:
+    """Render given template parts; a template with no parameter mapping passes every
+    variable by its own name (what Alibaba / Tencent templates usually name them)."""
+    context = {k: "" if v is None else v for k, v in variables.items()}
+    mapping = parts.get("params") or {}
+    params = ({key: render_text(source, context) for key, source in mapping.items()}
+              if mapping else {k: str(v) for k, v in context.items()})
+    return Rendered(
+        subject=render_text(parts.get("subject", ""), context).strip(),
+        text=render_text(parts.get("text", ""), context),
+        html=render_html(parts.get("html", ""), context),
+        template_code=(parts.get("template_code") or "").strip(),
+        params=params,
+    )
+
+
+def render_text(source: str, context: Mapping[str, Any]) -> str:
+    return _bounded(compiled(False, source), context) if source else ""
+
+
+def render_html(source: str, context: Mapping[str, Any]) -> str:
+    return _bounded(compiled(True, source), context) if source else ""
+
+
+@lru_cache(maxsize=512)
+def compiled(autoescape: bool, source: str) -> Template:
+    """Compiling costs far more than rendering; fan-out renders one source many times."""
+    return (HTML_ENV if autoescape else TEXT_ENV).from_string(source)
+
+
+def _bounded(template: Template, context: Mapping[str, Any]) -> str:
+    pieces, size = [], 0
+    for piece in template.generate(context):
+        size += len(piece)
+        if size > MAX_OUTPUT:
+            raise OutputTooLarge(f"output longer than {MAX_OUTPUT} characters")
+        pieces.append(piece)
+    return "".join(pieces)

@@ -1,0 +1,190 @@
+"""Refuse a template at save: parse errors, unknown variables, anything beyond reading them.
+
+A message template may print the event's variables, filter them with a short list of text
+filters, and choose with ``if``. Attribute and item access, calls, arithmetic, loops,
+assignments, macros and includes are refused with the line and the reason, so a saved
+template cannot probe the sandbox (``''.__class__``), call methods (``|attr('format')``)
+or build huge strings (``'x' * 10**9``). The sandbox in ``services.templates.rendering``
+still bounds whatever runs, as a second wall.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from jinja2 import meta, nodes
+from jinja2.exceptions import TemplateSyntaxError
+
+from services.notify import events
+from services.templates.rendering import HTML_ENV, TEXT_ENV
+
+# The most characters an admin may save per part: an SMS is a few hundred characters, an
+# email body a few pages.
+LIMITS = {"subject": 500, "text": 5000, "html": 50000, "param": 500, "template_code": 64}
+SMS_TEXT_LIMIT = 1000
+MAX_PARAMS = 30
+PARAM_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_.-]{0,63}$")
+TEMPLATE_CODE = re.compile(r"^[A-Za-z0-9_.:-]*$")
+
+SAFE_FILTERS = frozenset({
+    "capitalize", "center", "d", "default", "e", "escape", "lower", "replace", "string",
+    "striptags", "title", "trim", "truncate", "upper", "wordwrap",
+})
+SAFE_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne",
+                        "equalto", "in"})
+ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const,
+                 nodes.Filter, nodes.Test, nodes.If, nodes.Compare, nodes.Operand, nodes.And,
+                 nodes.Or, nodes.Not, nodes.CondExpr, nodes.Concat, nodes.Keyword)
+# What the refusal names, for the node types an admin is most likely to try.
+REFUSED = {
+    nodes.Getattr: "attribute", nodes.Getitem: "item", nodes.Slice: "item",
+    nodes.Call: "call", nodes.For: "loop", nodes.Assign: "assign", nodes.AssignBlock: "assign",
+    nodes.Macro: "macro", nodes.CallBlock: "macro", nodes.Include: "include",
+    nodes.Import: "include", nodes.FromImport: "include", nodes.Extends: "include",
+    nodes.Block: "include", nodes.FilterBlock: "filter_block", nodes.With: "assign",
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a template part is refused; ``line`` is 1-based, 0 when not about a line."""
+
+    part: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        if self.line:
+            return _("Line %(line)d: %(reason)s", line=self.line, reason=self.reason)
+        return self.reason
+
+
+class TemplateInvalid(ValueError):
+    """The template was refused; nothing was saved."""
+
+    code = "template_invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__("; ".join(f"{p.part}: {p}" for p in problems))
+        self.problems = problems
+
+
+def validate(event: events.Event, channel: str, parts: Mapping[str, Any]) -> None:
+    """Raise TemplateInvalid listing every problem of every part."""
+    problems = list(check_parts(event, channel, parts))
+    if problems:
+        raise TemplateInvalid(problems)
+
+
+def check_parts(event: events.Event, channel: str, parts: Mapping[str, Any]) -> Iterator[Problem]:
+    yield from check_required(channel, parts)
+    allowed = set(event.variable_names())
+    for part in ("subject", "text", "html"):
+        limit = SMS_TEXT_LIMIT if (channel, part) == ("sms", "text") else LIMITS[part]
+        yield from check(parts.get(part) or "", allowed, part, limit, html=part == "html")
+    code = parts.get("template_code") or ""
+    if len(code) > LIMITS["template_code"] or not TEMPLATE_CODE.match(code):
+        yield Problem("template_code", 0, _("Use at most 64 letters, digits and _ . : -"))
+    yield from check_params(parts.get("params") or {}, allowed)
+
+
+def check_required(channel: str, parts: Mapping[str, Any]) -> Iterator[Problem]:
+    """A template that would send an empty message is refused too."""
+    def blank(part: str) -> bool:
+        return not str(parts.get(part) or "").strip()
+
+    empty = _("This must not be empty.")
+    if channel == "sms" and blank("text") and blank("template_code"):
+        yield Problem("text", 0, _("Write the content, or the provider template number."))
+    elif channel == "email":
+        if blank("subject"):
+            yield Problem("subject", 0, empty)
+        if blank("html") and blank("text"):
+            yield Problem("text", 0, _("Write the HTML body, the text body or both."))
+    elif channel == "insite" and blank("text"):
+        yield Problem("text", 0, empty)
+    elif channel == "wechat" and not parts.get("params"):
+        yield Problem("params", 0, _("Map at least one template field."))
+
+
+def check_params(params: Mapping[str, Any], allowed: set[str]) -> Iterator[Problem]:
+    if len(params) > MAX_PARAMS:
+        yield Problem("params", 0, _("At most %(n)d parameters.", n=MAX_PARAMS))
+    for name, source in params.items():
+        if not PARAM_NAME.match(str(name)):
+            yield Problem("params", 0, _("%(name)s is not a valid parameter name.", name=name))
+        elif not isinstance(source, str):
+            yield Problem("params", 0, _("The value of %(name)s must be text.", name=name))
+        else:
+            for problem in check(source, allowed, "params", LIMITS["param"]):
+                yield Problem("params", problem.line, f"{name}: {problem.reason}")
+
+
+def check(source: str, allowed: Iterable[str], part: str, limit: int,
+          html: bool = False) -> Iterator[Problem]:
+    """Every problem of one template text."""
+    if len(source) > limit:
+        yield Problem(part, 0, _("Too long: at most %(n)d characters.", n=limit))
+        return
+    env = HTML_ENV if html else TEXT_ENV
+    try:
+        tree = env.parse(source)
+    except TemplateSyntaxError as exc:
+        yield Problem(part, exc.lineno or 1, _("Syntax error: %(message)s", message=exc.message))
+        return
+    allowed = set(allowed)
+    unknown = meta.find_undeclared_variables(tree) - allowed
+    seen = set()
+    for node in _walk(tree):
+        for problem in _check_node(node, part, allowed, unknown):
+            if problem not in seen:  # ''.__class__.__mro__ is two Getattr nodes, one problem
+                seen.add(problem)
+                yield problem
+
+
+def _walk(node: nodes.Node) -> Iterator[nodes.Node]:
+    yield node
+    for child in node.iter_child_nodes():
+        yield from _walk(child)
+
+
+def _check_node(node: nodes.Node, part: str, allowed: set[str],
+                unknown: set[str]) -> Iterator[Problem]:
+    line = getattr(node, "lineno", 0) or 1
+    if not isinstance(node, ALLOWED_NODES):
+        yield Problem(part, line, _refusal(node))
+    elif isinstance(node, nodes.Name) and node.name in unknown:
+        yield Problem(part, line, _("Unknown variable %(name)s. Available: %(names)s",
+                                    name=node.name, names=", ".join(sorted(allowed))))
+    elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
+        yield Problem(part, line, _("The filter %(name)s is not allowed.", name=node.name))
+    elif isinstance(node, nodes.Test) and node.name not in SAFE_TESTS:
+        yield Problem(part, line, _("The test %(name)s is not allowed.", name=node.name))
+    elif isinstance(node, nodes.Const) and not isinstance(node.value, str | int | float | bool
+                                                          | None):
+        yield Problem(part, line, _("Only text and numbers may be written in a template."))
+
+
+def _refusal(node: nodes.Node) -> str:
+    kind = next((k for cls, k in REFUSED.items() if isinstance(node, cls)), "")
+    if isinstance(node, nodes.BinExpr | nodes.UnaryExpr):
+        kind = "arithmetic"
+    reasons = {
+        "attribute": _("Attribute access (.name) is not allowed: a template may only use "
+                       "the event's variables."),
+        "item": _("Item access ([...]) is not allowed: a template may only use the event's "
+                  "variables."),
+        "call": _("Calling functions or methods is not allowed."),
+        "arithmetic": _("Arithmetic is not allowed in a message template."),
+        "loop": _("Loops are not allowed in a message template."),
+        "assign": _("Setting variables is not allowed in a message template."),
+        "macro": _("Macros are not allowed in a message template."),
+        "include": _("Including or extending other templates is not allowed."),
+        "filter_block": _("Filter blocks are not allowed; apply a filter to a variable."),
+    }
+    return reasons.get(kind) or _("%(kind)s is not allowed in a message template.",
+                                  kind=type(node).__name__)
