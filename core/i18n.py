@@ -1,22 +1,22 @@
 """Locale and time zone selection for Flask-Babel.
 
 Locale: the signed-in admin's or member's choice, else the visitor's choice (session), else the
-browser's Accept-Language, else the site default (Basic setting).
+browser's Accept-Language, else the site default (Basic setting). Text in a language chosen
+by the caller (a member's message, the error catalog) comes from ``core.translation``.
 """
 
 from __future__ import annotations
-
-from functools import lru_cache
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_login import current_user
 
+from core.translation import parsed, supported
+
+__all__ = ["LANGUAGE_SESSION_KEY", "normalise", "parsed", "select_locale", "select_timezone",
+           "supported"]
+
 LANGUAGE_SESSION_KEY = "language"
-
-
-def supported() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
 
 
 def normalise(value: str | None) -> str | None:
@@ -38,22 +38,22 @@ def select_locale() -> str | Locale:
     return parsed(_request_locale())
 
 
-@lru_cache(maxsize=32)
-def parsed(identifier: str) -> Locale:
-    """The Locale for ``identifier``, parsed once per process: Flask-Babel would parse the
-    selector's string on every request, and Babel resolves "zh_CN" by scanning its whole
-    list of locale files each time. Locale objects are immutable, so sharing them is safe."""
-    return Locale.parse(identifier)
-
-
 def _request_locale() -> str:
     choice = getattr(current_user, "language", "") if _signed_in() else ""
     choice = normalise(choice) or normalise(_member_language()) or \
         normalise(session.get(LANGUAGE_SESSION_KEY))
     if choice:
         return choice
-    browser = request.accept_languages.best_match(["zh_CN", "zh-CN", "zh", "en", "en-US", "en-GB"])
+    browser = request.accept_languages.best_match(_browser_tags())
     return normalise(browser) or _site_default()
+
+
+def _browser_tags() -> list[str]:
+    """Each offered language as a browser may name it: zh_CN, zh-CN, zh (Werkzeug also
+    matches en-US to en)."""
+    tags = [form for language in supported()
+            for form in (language, language.replace("_", "-"), language.split("_")[0])]
+    return list(dict.fromkeys(tags))
 
 
 def select_timezone() -> str:

@@ -1,8 +1,11 @@
-"""Both languages on every page, and complete catalogs."""
+"""Both languages on every page, and complete catalogs; one way to translate."""
 
+import ast
+import re
 from pathlib import Path
 
 import pytest
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +43,7 @@ def extracted_messages() -> set:
     with open(ROOT / "babel.cfg") as handle:
         method_map, options_map = parse_mapping_cfg(handle)
     keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None,
-                "lazy_gettext": None}
+                "lazy_gettext": None, "N_": None, "NP_": ((1, "c"), 2)}
     found = set()
     for path, _lineno, message, _comments, _context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):
@@ -99,3 +102,158 @@ def test_error_pages_in_both_languages(client):
     assert zh.status_code == en.status_code == 404
     assert "页面不存在" in zh.get_data(as_text=True)
     assert "Page not found" in en.get_data(as_text=True)
+
+
+# --- one way to translate: gettext catalogs, nothing hand-paired in the code ---
+
+PRODUCT = ("app.py", "config.py", "extensions.py", "blueprints", "services", "core", "models",
+           "gateways", "cli")
+# Chinese that is not a translation: a provider's own answers, languages named in themselves.
+CHINESE_DATA = {"gateways/smsbao.py", "core/settings/registry.py"}
+HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")  # words, not the 【】 of a signature
+GETTEXT_CALLS = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "N_", "NP_"}
+
+
+def product_modules():
+    for name in PRODUCT:
+        path = ROOT / name
+        yield from [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
+def read_zh_catalog():
+    with open(ROOT / "translations" / "zh_Hans_CN" / "LC_MESSAGES" / "messages.po", "rb") as handle:
+        return read_po(handle)
+
+
+def test_no_product_module_picks_a_language_by_its_prefix():
+    found = [str(path.relative_to(ROOT)) for path in product_modules()
+             if re.search(r"startswith\(\s*['\"]zh", path.read_text(encoding="utf-8"))]
+    assert not found, f"pick the language through the gettext catalogs: {found}"
+
+
+def _strings_outside_gettext(tree):
+    """String constants that are neither docstrings nor msgids."""
+    skipped = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) \
+                and ast.get_docstring(node, clean=False) is not None:
+            skipped.add(id(node.body[0].value))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in GETTEXT_CALLS:
+            skipped.update(id(arg) for arg in node.args)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) \
+                and id(node) not in skipped:
+            yield node
+
+
+def test_no_product_module_holds_chinese_text():
+    """Chinese words live in translations/zh_Hans_CN, not beside their English in the code
+    (comments and docstrings may quote the seed)."""
+    found = []
+    for path in product_modules():
+        name = str(path.relative_to(ROOT))
+        if name in CHINESE_DATA:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        found += [f"{name}:{node.lineno}" for node in _strings_outside_gettext(tree)
+                  if HAN.search(node.value)]
+    assert not found, f"translate these through messages.po: {found}"
+
+
+def test_catalog_words_come_from_the_po_files(app):
+    from core import catalog
+
+    zh = read_zh_catalog()
+    assert {"code", "message", "fix"} == set(catalog.CatalogEntry.__dataclass_fields__)
+    for code, entry in catalog.CATALOG.items():
+        for msgid, translate in ((entry.message, catalog.message), (entry.fix, catalog.fix)):
+            assert zh.get(msgid) is not None and zh.get(msgid).string, (code, msgid)
+            assert translate(code, "zh_CN") == zh.get(msgid).string
+            assert translate(code, "en") == msgid
+
+
+def test_catalog_follows_the_current_language(app):
+    from flask_babel import force_locale
+
+    from core import catalog
+
+    for locale, text, fix in (("zh_CN", "页面不存在", "检查地址是否正确。"),
+                              ("en", "Page not found", "Check the address.")):
+        with force_locale(locale):
+            assert (catalog.message("not_found"), catalog.fix("not_found")) == (text, fix)
+
+
+def test_default_templates_come_from_the_po_files(app):
+    from services.templates import defaults
+
+    zh = read_zh_catalog()
+    title = zh.get("Server opened", context="message title").string
+    assert defaults.default("server_opened", "insite", "zh_CN")["subject"] == title
+    assert defaults.default("server_opened", "insite", "en")["subject"] == "Server opened"
+    frame = zh.get(defaults._SCENE_PARTS["sms"]["text"]).string
+    purpose = zh.get(defaults._SCENE_PURPOSE["login"]).string
+    assert defaults.default("login", "sms", "zh_CN")["text"] == frame % {"purpose": purpose}
+
+
+def test_message_catalog_template_holds_catalog_and_default_templates():
+    """`make i18n` extracts the catalog's and the default templates' words (N_ / NP_)."""
+    from core import catalog
+    from services.templates import defaults
+
+    with open(ROOT / "translations" / "messages.pot", "rb") as handle:
+        template = read_po(handle)
+    wanted = [(m, None) for e in catalog.CATALOG.values() for m in (e.message, e.fix)]
+    wanted += [(msgid, None) for msgid in defaults._SCENE_PURPOSE.values()]
+    wanted += [(title, context) for (context, title), _line in defaults._EVENT_TEXT.values()
+               if context]
+    assert [w for w in wanted if template.get(w[0], context=w[1]) is None] == []
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-k NP_:1c,2" in makefile
+
+
+FRENCH = {
+    ("Page not found", None): "Page introuvable",
+    ("Check the address.", None): "Vérifiez l'adresse.",
+    ("sign in", None): "vous connecter",
+    ("{{ site_name }}: to %(purpose)s, your verification code is {{ code }}. It is valid for "
+     "{{ minutes }} minutes. Do not share it.", None):
+        "{{ site_name }} : pour %(purpose)s, votre code est {{ code }} ({{ minutes }} min).",
+    ("Server opened", "message title"): "Serveur ouvert",
+}
+
+
+@pytest.fixture()
+def french(app, tmp_path, monkeypatch):
+    """A third language that exists only as a compiled .po file."""
+    from babel.messages.catalog import Catalog
+    from flask_babel import get_babel
+
+    po = Catalog(locale="fr")
+    for (msgid, context), text in FRENCH.items():
+        po.add(msgid, text, context=context)
+    folder = tmp_path / "fr" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    with open(folder / "messages.mo", "wb") as handle:
+        write_mo(handle, po)
+    babel = get_babel(app)
+    monkeypatch.setattr(babel, "translation_directories",
+                        [str(tmp_path), *babel.translation_directories])
+    return "fr"
+
+
+def test_a_third_language_is_one_po_file(french):
+    from core import catalog
+    from services.templates import defaults, rendering
+
+    assert catalog.message("not_found", french) == "Page introuvable"
+    assert catalog.fix("not_found", french) == "Vérifiez l'adresse."
+    assert catalog.message("unknown", french) == "Unknown error"  # untranslated: English
+    sms = defaults.default("login", "sms", french)["text"]
+    assert sms == "{{ site_name }} : pour vous connecter, votre code est {{ code }} " \
+        "({{ minutes }} min)."
+    rendered = rendering.render("server_opened", "insite", french, {
+        "site_name": "Herald", "member_name": "Li", "server_name": "web-1",
+        "server_ip": "192.0.2.1", "product": "S1", "expires_at": "2027-01-01"})
+    assert rendered.subject == "Serveur ouvert"
+    assert rendered.text.startswith("Your server web-1 (192.0.2.1) is ready.")
+    assert catalog.message("not_found", "zh_CN") == "页面不存在"

@@ -1,9 +1,10 @@
 """Write the reference pages that are derived from code, so they cannot drift:
 
-- docs/error-catalog.md from core/catalog.py
+- docs/error-catalog.md from core/catalog/ and the compiled translations
 - docs/settings.md from the settings declarations (gateway fields included)
 
-Run ``.venv/bin/python tools/gen_docs.py``; tests/test_docs.py fails when a page is stale.
+Run ``make translations`` (the catalog's words come from the compiled ``.mo`` files), then
+``.venv/bin/python tools/gen_docs.py``; tests/test_docs.py fails when a page is stale.
 """
 
 from __future__ import annotations
@@ -20,22 +21,27 @@ def _cell(text: object) -> str:
 
 
 def error_catalog() -> str:
+    from config import DEFAULTS
     from core.catalog import CATALOG
 
+    languages = DEFAULTS["LANGUAGES"]
     lines = [
         "# Error catalog",
         "",
-        "Generated from `core/catalog.py` by `tools/gen_docs.py`. Every failure a user or admin",
-        "can meet carries one of these codes; pages and JSON answers show the message and fix in",
-        "the reader's language, and logs keep the provider's raw code and text beside it.",
+        "Generated from `core/catalog/` and the translations by `tools/gen_docs.py`. Every",
+        "failure a user or admin can meet carries one of these codes; pages and JSON answers show",
+        "the message and fix in the reader's language, and logs keep the provider's raw code and",
+        "text beside it. The words are gettext messages: translate them in",
+        "`translations/<language>/LC_MESSAGES/messages.po`.",
         "",
-        "| code | zh_CN | en | fix (zh_CN) | fix (en) |",
-        "|---|---|---|---|---|",
+        "| code | " + " | ".join(languages) + " | "
+        + " | ".join(f"fix ({language})" for language in languages) + " |",
+        "|---|" + "---|" * 2 * len(languages),
     ]
     for entry in CATALOG.values():
-        lines.append("| `{}` | {} | {} | {} | {} |".format(
-            entry.code, *map(_cell, (entry.message_zh, entry.message_en, entry.fix_zh,
-                                     entry.fix_en))))
+        cells = [entry.message_in(language) for language in languages]
+        cells += [entry.fix_in(language) for language in languages]
+        lines.append(f"| `{entry.code}` | " + " | ".join(map(_cell, cells)) + " |")
     return "\n".join(lines) + "\n"
 
 

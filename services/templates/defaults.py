@@ -6,173 +6,176 @@ in-site body), ``subject`` (email subject, in-site title), ``html`` (email HTML 
 install sends and what "restore default" restores: no template row is stored until an admin
 saves one, so a default improved in a release reaches every template nobody customised.
 
+The words are English gettext msgids, translated in each language's ``messages.po`` (keep
+every ``{{ variable }}``; ``%(purpose)s``, ``%(line)s`` and ``%(title)s`` take the translated
+phrase), so a language with a catalog has its defaults and one without gets the English.
+
 WeChat defaults carry no template id: it comes from the official account's own template
 library, so the admin fills it in (a send without one is ``template_number_missing``).
 """
 
 from __future__ import annotations
 
-_ZH_CODE_SMS = "您的验证码是{{ code }}，{{ minutes }}分钟内有效。请勿泄露给他人。"
-_EN_CODE_SMS = "Your verification code is {{ code }}. It is valid for {{ minutes }} minutes. " \
-    "Do not share it."
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
 
+from core.translation import N_, NP_, supported, translations
+
+# Verification-code scenes: what the code is for, put into each part's sentence.
 _SCENE_PURPOSE = {
-    "register": ("注册账号", "create your account"),
-    "login": ("登录", "sign in"),
-    "reset_password": ("找回密码", "reset your password"),
-    "change_email": ("修改邮箱", "change your email address"),
-    "change_phone": ("修改绑定手机", "change your bound phone"),
-    "change_protection": ("修改密码保护", "change your password protection"),
-    "operation_protection": ("确认敏感操作", "confirm a sensitive action"),
-    "admin_login": ("登录管理后台", "sign in to the admin panel"),
+    "register": N_("create your account"),
+    "login": N_("sign in"),
+    "reset_password": N_("reset your password"),
+    "change_email": N_("change your email address"),
+    "change_phone": N_("change your bound phone"),
+    "change_protection": N_("change your password protection"),
+    "operation_protection": N_("confirm a sensitive action"),
+    "admin_login": N_("sign in to the admin panel"),
+}
+# No 【signature】 in the SMS: providers add the approved signature themselves.
+_SCENE_PARTS = {
+    "sms": {
+        "text": N_("{{ site_name }}: to %(purpose)s, your verification code is {{ code }}. It "
+                   "is valid for {{ minutes }} minutes. Do not share it."),
+    },
+    "email": {
+        "subject": N_("{{ site_name }}: your code to %(purpose)s"),
+        "text": N_("You asked to %(purpose)s.\n\nYour verification code is {{ code }}. It is "
+                   "valid for {{ minutes }} minutes. Do not share it.\n\nIf this was not you, "
+                   "ignore this email."),
+        "html": N_("<p>You asked to %(purpose)s.</p><p>Your verification code is <strong>"
+                   "{{ code }}</strong>. It is valid for {{ minutes }} minutes. Do not share "
+                   "it.</p><p>If this was not you, ignore this email.</p>"),
+    },
 }
 
-
-def _scene_templates(scene: str) -> dict:
-    zh_purpose, en_purpose = _SCENE_PURPOSE[scene]
-    return {
-        # No 【signature】 here: SMS providers add the approved signature themselves.
-        ("sms", "zh_CN"): {"text": f"您正在{zh_purpose}，{_ZH_CODE_SMS}"},
-        ("sms", "en"): {"text": f"{{{{ site_name }}}}: to {en_purpose}, {_EN_CODE_SMS[0].lower()}"
-                                f"{_EN_CODE_SMS[1:]}"},
-        ("email", "zh_CN"): {
-            "subject": f"{{{{ site_name }}}}：{zh_purpose}验证码",
-            "text": f"您正在{zh_purpose}。\n\n{_ZH_CODE_SMS}\n\n如非本人操作，请忽略本邮件。",
-            "html": f"<p>您正在{zh_purpose}。</p><p>您的验证码是 <strong>{{{{ code }}}}</strong>，"
-                    "{{ minutes }}分钟内有效。请勿泄露给他人。</p>"
-                    "<p>如非本人操作，请忽略本邮件。</p>",
-        },
-        ("email", "en"): {
-            "subject": "{{ site_name }}: your code to " + en_purpose,
-            "text": f"You asked to {en_purpose}.\n\n{_EN_CODE_SMS}\n\n"
-                    "If this was not you, ignore this email.",
-            "html": f"<p>You asked to {en_purpose}.</p><p>Your verification code is "
-                    "<strong>{{ code }}</strong>. It is valid for {{ minutes }} minutes. "
-                    "Do not share it.</p><p>If this was not you, ignore this email.</p>",
-        },
-    }
-
-
-# Business events: (zh title, en title, zh sentence, en sentence). Every channel's default
-# is built from these, so an event reads the same on SMS, email, in-site and WeChat.
-_SERVER_ZH = "{{ server_name }}（{{ server_ip }}）"
-_SERVER_EN = "{{ server_name }} ({{ server_ip }})"
+# Business events: (title, sentence). Every channel's default is built from these, so an
+# event reads the same on SMS, email, in-site and WeChat. The titles carry a context: the
+# admin's event labels share their English but not always their translation.
 _EVENT_TEXT = {
     "server_opened": (
-        "服务器开通通知", "Server opened",
-        f"您的服务器 {_SERVER_ZH} 已开通，产品：{{{{ product }}}}，"
-        "到期时间：{{ expires_at }}。",
-        f"Your server {_SERVER_EN} is ready. Product: {{{{ product }}}}; it expires on "
-        "{{ expires_at }}."),
+        NP_("message title", "Server opened"),
+        N_("Your server {{ server_name }} ({{ server_ip }}) is ready. Product: {{ product }}; "
+           "it expires on {{ expires_at }}.")),
     "server_renewed": (
-        "服务器续费成功通知", "Server renewed",
-        f"您的服务器 {_SERVER_ZH} 已续费成功，金额 {{{{ amount }}}} 元，新的到期时间："
-        "{{ expires_at }}。",
-        f"Your server {_SERVER_EN} was renewed for {{{{ amount }}}}; it now expires on "
-        "{{ expires_at }}."),
+        NP_("message title", "Server renewed"),
+        N_("Your server {{ server_name }} ({{ server_ip }}) was renewed for {{ amount }}; it "
+           "now expires on {{ expires_at }}.")),
     "server_reinstalled": (
-        "服务器重装完成", "Server reinstalled",
-        f"您的服务器 {_SERVER_ZH} 已重装完成，操作系统：{{{{ os }}}}。",
-        f"Your server {_SERVER_EN} was reinstalled with {{{{ os }}}}."),
+        NP_("message title", "Server reinstalled"),
+        N_("Your server {{ server_name }} ({{ server_ip }}) was reinstalled with {{ os }}.")),
     "server_upgraded": (
-        "服务器升级成功", "Server upgraded",
-        f"您的服务器 {_SERVER_ZH} 已升级成功，当前配置：{{{{ product }}}}。",
-        f"Your server {_SERVER_EN} was upgraded to {{{{ product }}}}."),
+        NP_("message title", "Server upgraded"),
+        N_("Your server {{ server_name }} ({{ server_ip }}) was upgraded to {{ product }}.")),
     "cloud_refund": (
-        "云服务器退款通知", "Cloud server refund",
-        f"您的云服务器 {_SERVER_ZH} 已退款，退款金额 {{{{ amount }}}} 元。",
-        f"Your cloud server {_SERVER_EN} was refunded: {{{{ amount }}}}."),
+        NP_("message title", "Cloud server refund"),
+        N_("Your cloud server {{ server_name }} ({{ server_ip }}) was refunded: "
+           "{{ amount }}.")),
     "expiry_reminder": (
-        "云服务器到期续费通知", "Cloud server expiry reminder",
-        f"您的云服务器 {_SERVER_ZH} 将于 {{{{ expires_at }}}} 到期，请及时续费，以免影响使用。",
-        f"Your cloud server {_SERVER_EN} expires on {{{{ expires_at }}}}. Renew it in time to "
-        "keep it running."),
+        NP_("message title", "Cloud server expiry reminder"),
+        N_("Your cloud server {{ server_name }} ({{ server_ip }}) expires on "
+           "{{ expires_at }}. Renew it in time to keep it running.")),
     "expiry_reminder_2": (
-        "云服务器到期续费通知2", "Cloud server expiry reminder 2",
-        f"再次提醒：您的云服务器 {_SERVER_ZH} 将于 {{{{ expires_at }}}} 到期，到期后将停止服务，"
-        "请尽快续费。",
-        f"Second reminder: your cloud server {_SERVER_EN} expires on {{{{ expires_at }}}} and "
-        "stops then. Please renew it soon."),
-    "push_notice": (
-        "{{ title }}", "{{ title }}", "{{ body }}", "{{ body }}"),
+        NP_("message title", "Cloud server expiry reminder 2"),
+        N_("Second reminder: your cloud server {{ server_name }} ({{ server_ip }}) expires on "
+           "{{ expires_at }} and stops then. Please renew it soon.")),
+    # The admin writes the whole notice: nothing to translate.
+    "push_notice": ((None, "{{ title }}"), "{{ body }}"),
     "baremetal_autorenew_failed": (
-        "裸金属服务器自动续费失败通知", "Bare-metal auto-renewal failed",
-        f"您的裸金属服务器 {_SERVER_ZH} 自动续费失败（应付 {{{{ amount }}}} 元），将于 "
-        "{{ expires_at }} 到期，请充值后手动续费。",
-        f"Auto-renewal of your bare-metal server {_SERVER_EN} failed ({{{{ amount }}}} due); "
-        "it expires on {{ expires_at }}. Top up your balance and renew it manually."),
+        NP_("message title", "Bare-metal auto-renewal failed"),
+        N_("Auto-renewal of your bare-metal server {{ server_name }} ({{ server_ip }}) failed "
+           "({{ amount }} due); it expires on {{ expires_at }}. Top up your balance and renew "
+           "it manually.")),
     "baremetal_downgrade_scheduled": (
-        "裸金属预约降配通知", "Bare-metal downgrade scheduled",
-        f"您的裸金属服务器 {_SERVER_ZH} 已预约降配，将于 {{{{ expires_at }}}} 生效。",
-        f"A downgrade of your bare-metal server {_SERVER_EN} is scheduled for "
-        "{{ expires_at }}."),
+        NP_("message title", "Bare-metal downgrade scheduled"),
+        N_("A downgrade of your bare-metal server {{ server_name }} ({{ server_ip }}) is "
+           "scheduled for {{ expires_at }}.")),
     "admin_login_notice": (
-        "管理员登录通知", "Admin sign-in notice",
-        "管理员 {{ admin_name }} 于 {{ login_time }} 从 {{ login_ip }} 登录了管理后台。"
-        "如非本人操作，请立即修改密码。",
-        "Admin {{ admin_name }} signed in to the admin panel at {{ login_time }} from "
-        "{{ login_ip }}. If this was not you, change the password now."),
+        NP_("message title", "Admin sign-in notice"),
+        N_("Admin {{ admin_name }} signed in to the admin panel at {{ login_time }} from "
+           "{{ login_ip }}. If this was not you, change the password now.")),
     "account_changed": (
-        "账号安全提醒", "Account changed",
-        "您的账号{{ change }}已于 {{ time }} 修改（IP：{{ ip }}）。如非本人操作，请立即联系客服。",
-        "The {{ change }} of your account was changed at {{ time }} (IP {{ ip }}). If this "
-        "was not you, contact support at once."),
+        NP_("message title", "Account changed"),
+        N_("The {{ change }} of your account was changed at {{ time }} (IP {{ ip }}). If this "
+           "was not you, contact support at once.")),
 }
+_EVENT_SMS = N_("{{ site_name }}: %(line)s")
+_EVENT_SUBJECT = N_("{{ site_name }}: %(title)s")
+_GREETING = N_("Dear {{ member_name }},")
 # Variables a WeChat default maps onto keyword1..N, in order (the template's own fields).
 _WECHAT_KEYWORDS = {
     "push_notice": ("title",),
     "admin_login_notice": ("admin_name", "login_time", "login_ip"),
 }
-_GREETING = {"zh_CN": "尊敬的 {{ member_name }}：", "en": "Dear {{ member_name }},"}
 
 
-def _event_templates(event: str, keywords: tuple[str, ...]) -> dict:
-    zh_title, en_title, zh_line, en_line = _EVENT_TEXT[event]
-    parts = {}
-    for locale, title, line in (("zh_CN", zh_title, zh_line), ("en", en_title, en_line)):
-        # The admin notice goes to an admin, who has no member name to greet.
-        greeting = "" if event == "admin_login_notice" else _GREETING[locale]
-        sep = "：" if locale == "zh_CN" else ": "
-        # No 【signature】 in Chinese: SMS providers add the approved signature themselves.
-        parts[("sms", locale)] = {"text": ("" if locale == "zh_CN" else "{{ site_name }}: ")
-                                  + line}
-        parts[("email", locale)] = {
-            "subject": "{{ site_name }}" + sep + title,
+def _scene_templates(words, scene: str) -> dict:
+    purpose = words.gettext(_SCENE_PURPOSE[scene])
+    return {channel: {part: words.gettext(text) % {"purpose": purpose}
+                      for part, text in parts.items()}
+            for channel, parts in _SCENE_PARTS.items()}
+
+
+def _event_templates(words, event: str, keywords: tuple[str, ...]) -> dict:
+    (context, title), line = _EVENT_TEXT[event]
+    title = words.pgettext(context, title) if context else title
+    line = words.gettext(line)
+    # The admin notice goes to an admin, who has no member name to greet.
+    greeting = "" if event == "admin_login_notice" else words.gettext(_GREETING)
+    fields = {"first": line}
+    fields.update({f"keyword{i}": "{{ " + name + " }}" for i, name in enumerate(keywords, 1)})
+    fields["remark"] = "{{ site_name }}"
+    return {
+        "sms": {"text": words.gettext(_EVENT_SMS) % {"line": line}},
+        "email": {
+            "subject": words.gettext(_EVENT_SUBJECT) % {"title": title},
             "text": (greeting + "\n\n" if greeting else "") + line + "\n\n{{ site_name }}",
             "html": (f"<p>{greeting}</p>" if greeting else "") + f"<p>{line}</p>"
                     "<p>{{ site_name }}</p>",
-        }
-        parts[("insite", locale)] = {"subject": title, "text": line}
-        fields = {"first": line}
-        fields.update({f"keyword{i}": "{{ " + name + " }}" for i, name in enumerate(keywords, 1)})
-        fields["remark"] = "{{ site_name }}"
-        parts[("wechat", locale)] = {"params": fields}
-    return parts
+        },
+        "insite": {"subject": title, "text": line},
+        "wechat": {"params": fields},
+    }
 
 
-DEFAULTS: dict[tuple[str, str, str], dict] = {}
-for _scene in _SCENE_PURPOSE:
-    for (_channel, _locale), _parts in _scene_templates(_scene).items():
-        DEFAULTS[(_scene, _channel, _locale)] = _parts
-
-
-def _add_event_defaults() -> None:
+@lru_cache(maxsize=16)
+def _table(words) -> dict[tuple[str, str], dict]:
+    """Every default in the language of the catalog ``words``, by (purpose, channel)."""
     from services.notify import events
 
+    table = {(scene, channel): parts for scene in _SCENE_PURPOSE
+             for channel, parts in _scene_templates(words, scene).items()}
     for event in events.EVENTS.values():
         if event.scene:
             continue
         keywords = _WECHAT_KEYWORDS.get(event.name) or tuple(
             name for name in event.variable_names() if name not in ("site_name", "member_name"))
-        for (channel, locale), parts in _event_templates(event.name, keywords).items():
+        for channel, parts in _event_templates(words, event.name, keywords).items():
             if channel in event.channels:
-                DEFAULTS[(event.name, channel, locale)] = parts
+                table[(event.name, channel)] = parts
+    return table
 
 
-_add_event_defaults()
+class _Defaults(Mapping):
+    """``DEFAULTS[(purpose, channel, locale)]``: the default parts in any language; iterating
+    gives those of the offered languages."""
+
+    def __getitem__(self, key: tuple[str, str, str]) -> dict:
+        purpose, channel, locale = key
+        return _table(translations(locale))[(purpose, channel)]
+
+    def __iter__(self) -> Iterator[tuple[str, str, str]]:
+        for locale in supported():
+            for purpose, channel in _table(translations(locale)):
+                yield purpose, channel, locale
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+DEFAULTS: Mapping[tuple[str, str, str], dict] = _Defaults()
 
 
 def default(purpose: str, channel: str, locale: str) -> dict | None:
-    """The default template parts, falling back to the other language when one is missing."""
-    return DEFAULTS.get((purpose, channel, locale)) or DEFAULTS.get(
-        (purpose, channel, "en" if locale.startswith("zh") else "zh_CN"))
+    """The default template parts in ``locale`` (English where it has no translation)."""
+    return DEFAULTS.get((purpose, channel, locale))

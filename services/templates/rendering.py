@@ -2,9 +2,10 @@
 
 Templates are Jinja text rendered in an immutable sandbox that sees only the variables
 given: an admin-edited template cannot reach Python objects or the app. The stored template
-(``models.MessageTemplate``) wins; without one the default from ``template_defaults`` is
-used. ``services.templates.validation`` refuses unsafe templates at save; the limits here
-(no huge repetition, bounded output) hold even for a template that never went through it.
+(``models.MessageTemplate``) wins; without one the language's default from
+``services.templates.defaults`` is used. ``services.templates.validation`` refuses unsafe
+templates at save; the limits here (no huge repetition, bounded output) hold even for a
+template that never went through it.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from jinja2 import StrictUndefined, Template
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from core.translation import supported
 from extensions import cache, db
 from services.templates import defaults as template_defaults
 
@@ -73,10 +75,6 @@ class Rendered:
     params: Mapping[str, Any] = field(default_factory=dict)
 
 
-def stored_parts(purpose: str, channel: str, locale: str) -> dict[str, Any] | None:
-    return _copy(_stored().get(_stored_key(purpose, channel, locale)))
-
-
 def _stored() -> dict[str, dict[str, Any]]:
     """Every stored template's parts, from the shared cache (Redis or the instance file
     cache), else the database. Every send renders one, and admins rarely edit them;
@@ -105,20 +103,19 @@ def _copy(parts: Mapping[str, Any] | None) -> dict[str, Any] | None:
     return None if parts is None else {**parts, "params": dict(parts.get("params") or {})}
 
 
-def other_locale(locale: str) -> str:
-    return "en" if locale.startswith("zh") else "zh_CN"
-
-
 def template_parts(purpose: str, channel: str, locale: str) -> dict[str, Any]:
     """The template for this purpose / channel / language: stored, else the default.
 
-    A language with neither falls back to the other language, stored first.
+    Defaults exist in every language (English where a language has no translation), so
+    only a purpose without a default falls back to a template stored in another language.
     """
     stored = _stored()
-    exact = _copy(stored.get(_stored_key(purpose, channel, locale))) or \
-        template_defaults.DEFAULTS.get((purpose, channel, locale))
-    parts = exact or _copy(stored.get(_stored_key(purpose, channel, other_locale(locale)))) or \
+    parts = _copy(stored.get(_stored_key(purpose, channel, locale))) or \
         template_defaults.default(purpose, channel, locale)
+    for other in supported():
+        if parts is not None:
+            break
+        parts = _copy(stored.get(_stored_key(purpose, channel, other)))
     if parts is None:
         raise TemplateMissing(f"no {channel} template for {purpose} ({locale})")
     return parts
