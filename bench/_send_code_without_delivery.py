@@ -3,7 +3,7 @@ switched off, to show how much of the gap to the bare endpoint that delivery is.
 
 Run: ``.venv/bin/python bench/_send_code_without_delivery.py [SECONDS]``. ``make bench`` skips
 it (its name starts with ``_``). Herald's workers load a wrapper module that replaces
-``services.codes.issue.deliver`` with a function that sends nothing, so the code rows stay
+``services.codes.sending.deliver`` with a function that sends nothing, so the code rows stay
 ``pending`` and no attempt or Outbox row is written; everything before the answer (session,
 CSRF, limiter, send limits, the code row) is unchanged. docs/performance.md quotes the result.
 """
@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import send_code
 
 WRAPPER = '''
-import services.codes.issue
+import services.codes.sending
 
-services.codes.issue.deliver = lambda issued, locale: False  # the experiment: no delivery
+services.codes.sending.deliver = lambda issued, locale: False  # the experiment: no delivery
 
 from app import create_app  # noqa: E402
 '''

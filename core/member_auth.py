@@ -14,8 +14,9 @@ from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import g, jsonify, redirect, request, session, url_for
+from flask import g, request, session
 
+from core.sessions import Lifetime, open_session, sign_in_required
 from extensions import db
 from models.base import utcnow
 from models.member import Member
@@ -26,6 +27,7 @@ CODE_SESSION_KEY = "code_sid"  # binds codes asked for before sign-in to this br
 IDLE_TIMEOUT = timedelta(days=7)
 ABSOLUTE_TIMEOUT = timedelta(days=30)
 LAST_SEEN_RESOLUTION = timedelta(minutes=5)
+LIFETIME = Lifetime(IDLE_TIMEOUT, ABSOLUTE_TIMEOUT, LAST_SEEN_RESOLUTION)
 _UNSET = object()
 
 
@@ -93,7 +95,7 @@ def member_required(view: Callable[..., Any]) -> Callable[..., Any]:
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_member() is None:
-            return _unauthorized()
+            return sign_in_required("member_auth.login")
         return view(*args, **kwargs)
 
     return wrapped
@@ -103,19 +105,10 @@ def _load() -> Member | None:
     key = session.get(SESSION_KEY)
     if not key:
         return None
-    row = db.session.scalar(db.select(MemberSession).where(MemberSession.key == key))
-    if row is None or row.revoked_at is not None or not row.member.active:
+    row = open_session(MemberSession, key, LIFETIME, account=lambda row: row.member)
+    if row is None:
         session.pop(SESSION_KEY, None)
         return None
-    now = utcnow()
-    if now - row.last_seen_at > IDLE_TIMEOUT or now - row.created_at > ABSOLUTE_TIMEOUT:
-        row.revoked_at = now
-        db.session.commit()
-        session.pop(SESSION_KEY, None)
-        return None
-    if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
-        row.last_seen_at = now
-        db.session.commit()
     return row.member
 
 
@@ -124,11 +117,3 @@ def _revoke(key: str | None) -> None:
         db.session.execute(db.update(MemberSession)
                            .where(MemberSession.key == key, MemberSession.revoked_at.is_(None))
                            .values(revoked_at=utcnow()))
-
-
-def _unauthorized() -> Any:
-    from core import catalog
-
-    if request.is_json or request.accept_mimetypes.best == "application/json":
-        return jsonify(code="login_required", message=catalog.message("login_required")), 401
-    return redirect(url_for("member_auth.login", next=request.full_path.rstrip("?")))

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Flask, jsonify, redirect, request, url_for
+from flask import Flask, request
 from flask_login import LoginManager
 from flask_talisman import Talisman
 
-from models.base import utcnow
+from core.sessions import Lifetime, open_session, sign_in_required
 
 # Bootstrap, Chart.js and the captcha widget are served from /static, and no page has
 # inline script, so the policy can stay 'self' only.
@@ -57,32 +57,19 @@ def init_login(app: Flask, manager: LoginManager) -> None:
 
 
 def load_admin_session(key: str):
-    from extensions import db
+    from core import settings
     from models import LoginSession
 
-    row = db.session.scalar(db.select(LoginSession).where(LoginSession.key == key))
-    if row is None or row.revoked_at is not None or not row.admin.active:
+    lifetime = Lifetime(idle=timedelta(minutes=settings.get("basic.session_idle_minutes")),
+                        absolute=timedelta(hours=settings.get("basic.session_absolute_hours")),
+                        last_seen_resolution=LAST_SEEN_RESOLUTION)
+    row = open_session(LoginSession, key, lifetime, account=lambda row: row.admin)
+    if row is None:
         return None
-    from core import settings
-
-    now = utcnow()
-    idle = timedelta(minutes=settings.get("basic.session_idle_minutes"))
-    absolute = timedelta(hours=settings.get("basic.session_absolute_hours"))
-    if now - row.last_seen_at > idle or now - row.created_at > absolute:
-        row.revoked_at = now
-        db.session.commit()
-        return None
-    if now - row.last_seen_at > LAST_SEEN_RESOLUTION:
-        row.last_seen_at = now
-        db.session.commit()
     admin = row.admin
     admin.session_key = row.key
     return admin
 
 
 def _unauthorized():
-    from core import catalog
-
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(code="login_required", message=catalog.message("login_required")), 401
-    return redirect(url_for("admin_auth.login", next=request.full_path.rstrip("?")))
+    return sign_in_required("admin_auth.login")

@@ -13,6 +13,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from gateways.errors import result_from_exception
+from gateways.result import SendResult
+
+# SendResult belongs to this interface; it is defined in gateways.result so that
+# gateways.errors can build one without importing this module.
+__all__ = ["CHANNELS", "REGISTRY", "Gateway", "GatewayField", "Message", "SendResult",
+           "gateway_class", "register"]
+
 CHANNELS = ("sms", "email", "wechat", "insite")
 
 
@@ -51,29 +59,6 @@ class Message:
     params: Mapping[str, Any] = field(default_factory=dict)
     purpose: str = ""  # the verification scene or business event
     link: str = ""  # WeChat template message URL
-
-
-@dataclass
-class SendResult:
-    ok: bool
-    gateway: str
-    message_id: str = ""
-    error: str = ""  # catalog code when not ok
-    raw_code: str = ""
-    raw_message: str = ""
-    retryable: bool = False  # True only when the message certainly did not go out
-    duration_ms: float = 0.0
-
-    @classmethod
-    def sent(cls, gateway: str, message_id: str = "", raw_code: str = "", raw_message: str = ""):
-        return cls(True, gateway, message_id=message_id, raw_code=raw_code,
-                   raw_message=raw_message)
-
-    @classmethod
-    def failed(cls, gateway: str, error: str, raw_code: str = "", raw_message: str = "",
-               retryable: bool = False):
-        return cls(False, gateway, error=error, raw_code=str(raw_code),
-                   raw_message=str(raw_message)[:2000], retryable=retryable)
 
 
 class Gateway(ABC):
@@ -119,8 +104,6 @@ class Gateway(ABC):
         return text
 
     def _safe_send(self, message: Message) -> SendResult:
-        from gateways.errors import result_from_exception
-
         try:
             return self._send(message)
         except Exception as exc:  # a gateway must never raise to its caller

@@ -1,5 +1,8 @@
 """Turn what can go wrong on the wire into a :class:`SendResult` with a catalog code.
 
+``UnsafeURLError`` and ``RedirectRefused`` are raised by ``gateways.http`` and live here,
+with the rule that maps them, so this module needs nothing from ``gateways.http``.
+
 The one rule behind ``retryable``: True only when the message certainly did not go out and
 another gateway could deliver it (no connection was made, the provider is down, or the
 provider throttled us). A read timeout or a connection dropped after the request left may
@@ -14,8 +17,25 @@ from collections.abc import Mapping
 import requests
 from urllib3.exceptions import NameResolutionError, NewConnectionError
 
-from gateways.base import SendResult
-from gateways.http import RedirectRefused, UnsafeURLError
+from gateways.result import SendResult
+
+
+class UnsafeURLError(Exception):
+    """The URL's scheme or address may not be contacted.
+
+    Deliberately not an ``OSError``: urllib3 would wrap an ``OSError`` into a generic
+    connection error and the reason would be lost.
+    """
+
+
+class RedirectRefused(Exception):
+    """The server answered 3xx; redirects are never followed (they could lead anywhere)."""
+
+    def __init__(self, response: requests.Response) -> None:
+        self.response = response
+        location = response.headers.get("Location", "")
+        super().__init__(f"HTTP {response.status_code} redirect to {location!r} not followed")
+
 
 # Provider answers meaning "not processed, try elsewhere": throttling and outages.
 RETRYABLE_ANSWERS = frozenset({"provider_rate_limited", "unreachable"})

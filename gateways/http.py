@@ -25,28 +25,12 @@ from urllib3.exceptions import NameResolutionError, NewConnectionError
 from urllib3.util.connection import allowed_gai_family
 
 from gateways.base import Gateway, GatewayField
+from gateways.errors import RedirectRefused, UnsafeURLError
 
 DEFAULT_TIMEOUT = (5.0, 15.0)  # (connect, read) seconds when the caller passes none
 SCHEMES = ("http", "https")
 _CGNAT = ipaddress.ip_network("100.64.0.0/10")
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")
-
-
-class UnsafeURLError(Exception):
-    """The URL's scheme or address may not be contacted.
-
-    Deliberately not an ``OSError``: urllib3 would wrap an ``OSError`` into a generic
-    connection error and the reason would be lost.
-    """
-
-
-class RedirectRefused(Exception):
-    """The server answered 3xx; redirects are never followed (they could lead anywhere)."""
-
-    def __init__(self, response: requests.Response) -> None:
-        self.response = response
-        location = response.headers.get("Location", "")
-        super().__init__(f"HTTP {response.status_code} redirect to {location!r} not followed")
 
 
 def is_public_address(ip: str) -> bool:

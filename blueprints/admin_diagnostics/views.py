@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from blueprints.admin_auth.views import _safe_next
 from blueprints.admin_diagnostics.forms import TracerForm
 from blueprints.guards import admin_blueprint
 from core import catalog
+from core.routing import safe_next
 from extensions import db
 from models import DeliveryAttempt
 from services.delivery import status as delivery_status
@@ -41,7 +41,8 @@ def trace():
 def poll(attempt_id: int):
     """The "check delivery" button of a log or tracer row."""
     row = db.get_or_404(DeliveryAttempt, attempt_id)
-    target = _safe_next(request.form.get("next") or url_for(".trace", q=row.destination))
+    target = safe_next(request.form.get("next") or url_for(".trace", q=row.destination),
+                       "admin_home.index")
     try:
         summary = delivery_status.poll_one(row)
     except delivery_status.StatusUnsupported:

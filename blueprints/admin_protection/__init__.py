@@ -17,9 +17,10 @@ from blueprints.guards import admin_blueprint
 from core import audit, catalog, protection
 from core.audit import client_ip
 from core.i18n import normalise
-from extensions import db, limiter
-from models.code import VerificationCode
+from extensions import limiter
 from services.codes import issue as codes
+from services.codes import sending
+from services.codes.issue import CodeRequest
 from services.codes.limits import LimitReached
 
 bp = admin_blueprint("admin_protection", __name__, "/confirm")
@@ -99,29 +100,37 @@ def send(key: str):
         flash(f"[protection_no_destination] {catalog.message('protection_no_destination')} — "
               f"{catalog.fix('protection_no_destination')}", "danger")
     elif form.validate_on_submit():
-        _issue(key, pending.action, form.channel.data, targets[form.channel.data])
+        destination = targets[form.channel.data]
+        code_request = CodeRequest(scene=SCENE, destination=destination, binding=binding(),
+                                   ip=client_ip(), action=pending.action,
+                                   variables={"action": pending.action})
+        # Seed 001 item 7: a failed send leaves the action refused, with the provider's reason.
+        if send_admin_code(code_request, show_provider_answer=True):
+            _remember_destination(key, destination)
     return redirect(url_for(".confirm", key=key))
 
 
-def _issue(key: str, action: str, channel: str, destination: str) -> None:
-    request_ = codes.CodeRequest(scene=SCENE, destination=destination, binding=binding(),
-                                 ip=client_ip(), action=action,
-                                 variables={"action": action})
+def send_admin_code(code_request: CodeRequest, *, show_provider_answer: bool) -> bool:
+    """Send an admin's code now, through the same entry point as the members', and flash
+    how it went: refused by a limit, failed with its reason and fix, or sent.
+
+    ``show_provider_answer`` adds the provider's raw answer to a failure.
+    """
     try:
-        issued = codes.issue(request_)
+        sent = sending.send(code_request, normalise(str(get_locale())) or "zh_CN")
     except LimitReached as refusal:
         flash(f"[{refusal.code}] {catalog.message(refusal.code)} — {catalog.fix(refusal.code)}",
               "danger")
-        return
-    locale = normalise(str(get_locale())) or "zh_CN"
-    if codes.deliver(issued, locale):
-        _remember_destination(key, destination)
+        return False
+    if sent.delivered:
         flash(_("A code was sent. Enter it below."), "success")
-        return
-    row = db.session.get(VerificationCode, issued.id)
-    # Seed 001 item 7: the send failed, so the action stays refused, with the reason.
-    flash(f"[{row.error}] {_('Sending the code failed')}: {catalog.message(row.error)} — "
-          f"{catalog.fix(row.error)} ({row.raw_code} {row.raw_message})".strip(), "danger")
+        return True
+    failure = (f"[{sent.error}] {_('Sending the code failed')}: {catalog.message(sent.error)} — "
+               f"{catalog.fix(sent.error)}")
+    if show_provider_answer:
+        failure = f"{failure} ({sent.raw_code} {sent.raw_message})".strip()
+    flash(failure, "danger")
+    return False
 
 
 def _remember_destination(key: str, destination: str) -> None:

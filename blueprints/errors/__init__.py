@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, render_template
 from flask_wtf.csrf import CSRFError
 from limits.errors import StorageError
 from redis.exceptions import RedisError
@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from core import catalog
+from core.routing import wants_json
 from extensions import db
 
 log = logging.getLogger(__name__)
@@ -27,14 +28,6 @@ CODES = {
     500: "server_error",
     503: "service_unavailable",
 }
-
-
-def wants_json() -> bool:
-    if request.path.startswith("/api/"):
-        return True
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" and request.accept_mimetypes[best] > \
-        request.accept_mimetypes["text/html"]
 
 
 def error_response(status: int, code: str):

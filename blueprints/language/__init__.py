@@ -2,8 +2,8 @@
 
 from flask import Blueprint, redirect, request, session
 
-from blueprints.admin_auth.views import _safe_next
 from core.i18n import LANGUAGE_SESSION_KEY, normalise
+from core.routing import safe_next
 from extensions import db
 
 bp = Blueprint("language", __name__)
@@ -20,7 +20,7 @@ def switch():
             current_user.language = choice
             db.session.commit()
         _remember_for_member(choice)
-    return redirect(_safe_next(request.form.get("next")))
+    return redirect(safe_next(request.form.get("next"), "admin_home.index"))
 
 
 def _remember_for_member(choice: str) -> None:

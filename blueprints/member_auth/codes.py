@@ -17,13 +17,14 @@ from limits.errors import StorageError
 from redis.exceptions import RedisError
 
 from blueprints.errors import error_response
-from blueprints.member_auth.views import bp, safe_next
+from blueprints.member_auth.views import bp
 from core import catalog, settings
 from core.audit import client_ip
 from core.i18n import normalise
 from core.member_auth import account_binding, current_member, session_binding
+from core.routing import safe_next, wants_json
 from extensions import limiter
-from services.codes import captcha
+from services.codes import captcha, sending
 from services.codes import issue as codes
 from services.codes import limits as send_limits
 from services.codes.destinations import InvalidDestination, normalise_destination
@@ -65,12 +66,12 @@ def send_code():
     if captcha.required(code_request.ip) and not captcha.verify(request.form.get(captcha.FIELD)):
         return _answer("captcha_required", 400, captcha=True)
     try:
-        issued = codes.issue(code_request)
+        sent = sending.send(code_request, _locale_for(code_request), after_response=True)
     except send_limits.LimitReached as refusal:
         return _answer(refusal.code, 429, retry_after=refusal.retry_after,
                        captcha=captcha.required(code_request.ip))
-    response = _sent(issued)
-    response.call_on_close(codes.send_after_response(issued, _locale_for(code_request)))
+    response = _sent(sent.issued)
+    response.call_on_close(sent.deliver_later)
     return response
 
 
@@ -108,7 +109,7 @@ def _locale_for(code_request: CodeRequest) -> str:
 def _sent(issued: codes.Issued):
     interval = settings.get("member.code_interval_seconds")
     text = _("The code was sent. It is valid for %(minutes)s minutes.", minutes=issued.minutes)
-    if _wants_json():
+    if wants_json():
         return jsonify(ok=True, code="sent", message=text, retry_after=interval)
     flash(text, "success")
     return _back(sent=interval)
@@ -116,7 +117,7 @@ def _sent(issued: codes.Issued):
 
 def _answer(code: str, status: int, retry_after: int = 0, captcha: bool = False):
     text = catalog.message(code)
-    if _wants_json():
+    if wants_json():
         return jsonify(ok=False, code=code, message=text, retry_after=retry_after,
                        captcha=captcha), status
     flash(text, "error")
@@ -125,15 +126,10 @@ def _answer(code: str, status: int, retry_after: int = 0, captcha: bool = False)
 
 def _back(**extra):
     """Back to the page of the form, with what the member typed (not secrets) kept."""
-    target = safe_next(request.form.get("next"))
+    target = safe_next(request.form.get("next"), "member_account.index")
     keep = {"destination": _raw_destination()[:254]} if _raw_destination() else {}
     separator = "&" if "?" in target else "?"
     return redirect(target + separator + urlencode({**keep, **extra}) if keep or extra else target)
-
-
-def _wants_json() -> bool:
-    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
-    return best == "application/json" or request.headers.get("X-Requested-With") == "fetch"
 
 
 @bp.route("/codes/challenge")

@@ -11,10 +11,11 @@ from flask_babel import gettext as _
 
 from blueprints.member_auth.codes import check_rate
 from blueprints.member_auth.forms import CodeLoginForm, ForgotForm
-from blueprints.member_auth.views import bp, prefill, safe_next
+from blueprints.member_auth.views import bp, prefill
 from core import catalog
 from core.audit import client_ip
 from core.member_auth import current_member, login_member, revoke_all, session_binding
+from core.routing import safe_next
 from extensions import limiter
 from services.codes import issue as codes
 from services.codes.destinations import InvalidDestination, normalise_destination
@@ -33,7 +34,7 @@ def login_code():
         member = _member_by_code("login", form.phone.data, form.code.data)
         if member is not None:
             login_member(member)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), "member_account.index"))
         form.code.errors.append(catalog.message("code_invalid"))
     prefill(form.phone)
     return render_template("member_auth/login_code.html", form=form)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -11,6 +9,7 @@ from blueprints.member_auth.forms import PasswordLoginForm
 from core import catalog
 from core.audit import client_ip
 from core.member_auth import current_member, login_member, logout_member
+from core.routing import safe_next
 from extensions import limiter
 from services.members.accounts import authenticate
 
@@ -45,7 +44,7 @@ def login():
         member = authenticate(form.account.data, form.password.data)
         if member is not None:
             login_member(member)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), "member_account.index"))
         form.form_errors.append(catalog.message("member_login_failed"))
     return render_template("member_auth/login.html", form=form)
 
@@ -66,16 +65,3 @@ def prefill(field) -> None:
     """Put back the phone or email a form without JavaScript sent to /codes/send."""
     if request.method == "GET" and not field.data:
         field.data = request.args.get("destination", "")[:254]
-
-
-def safe_next(target: str | None) -> str:
-    """Only same-site paths: an open redirect would help phishing."""
-    if target:
-        parts = urlsplit(target)
-        # Not printable: browsers drop tabs and line breaks from a URL ("/\t/evil.example"
-        # is "//evil.example" to them), and a line break in a header is a 500.
-        if not parts.scheme and not parts.netloc and target.startswith("/") \
-                and not target.startswith("//") and "\\" not in target \
-                and target.isprintable():
-            return target
-    return url_for("member_account.index")

@@ -1,4 +1,6 @@
-"""Verification codes: issue one for a scene and destination, deliver it, check it.
+"""Verification codes: issue one for a scene and destination, check it, reveal it.
+
+``services.codes.sending`` delivers an issued code; pages send codes through it.
 
 A code is random (``secrets``), stored only as an HMAC keyed from ``SECRET_KEY`` over the
 scene, destination, binding, action and the code, and works once. Consumption is one
@@ -14,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import logging
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -23,15 +24,12 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import bindparam
-from sqlalchemy.exc import SQLAlchemyError
 
 from core import clock, settings
 from core.log_text import one_line
 from extensions import db
-from gateways.base import Message
 from models.base import UTCDateTime
 from models.code import (
-    CODE_FAILED,
     CODE_PENDING,
     CODE_REFUSED,
     CODE_SENT,
@@ -43,8 +41,6 @@ from services.codes import limits as send_limits
 from services.codes.limits import LimitReached, SendRequest
 from services.notify import events
 from services.notify import matrix as event_settings
-
-log = logging.getLogger(__name__)
 
 SMS, EMAIL = events.SMS, events.EMAIL
 HINT_DIGITS = 2  # the log shows "47****"
@@ -164,7 +160,6 @@ _CARRIED = (
            _CODES.c.expires_at > bindparam("now", type_=UTCDateTime))
     .order_by(_CODES.c.created_at.desc(), _CODES.c.id.desc()).limit(1)
 )
-_RECORD_RESULT = _CODES.update().where(_CODES.c.id == bindparam("code_id"))
 
 
 def _log_refusal(request: CodeRequest, error: str) -> None:
@@ -186,73 +181,6 @@ def log_invalid_destination(scene: str, raw: str, ip: str, channel: str, error: 
         error=error, ip=ip[:45], created_at=clock.now(), expires_at=clock.now()))
     code_log.add_to_total(1)
     db.session.commit()
-
-
-def deliver(issued: Issued, locale: str) -> bool:
-    """Render the scene's template and send it; record the outcome on the code row.
-
-    Returns whether a gateway accepted it (False also when nothing was to be sent).
-    """
-    request = issued.request
-    if not request.deliver:
-        return False
-    from services.delivery import messaging  # rendering reads stored templates
-    from services.templates import rendering
-
-    variables = {"site_name": settings.get("basic.site_name"), "code": issued.code,
-                 "minutes": issued.minutes, **request.variables}
-    try:
-        rendered = rendering.render(request.scene, request.channel, locale, variables)
-    except Exception as exc:  # a broken stored template must not lose the request silently
-        log.exception("code template for %s failed to render", request.scene)
-        error = "template_missing" if isinstance(exc, rendering.TemplateMissing) else "unknown"
-        _record_result(issued.id, CODE_FAILED, error=error, raw=str(exc))
-        return False
-    message = Message(to=request.destination, content=rendered.text, subject=rendered.subject,
-                      html=rendered.html, template_code=rendered.template_code,
-                      params=rendered.params, purpose=request.scene)
-    # messaging.send, with its records and the code's result in one transaction.
-    delivery = messaging.deliver(request.channel, message)
-    attempt_ids = messaging.record_many([(request.channel, message, delivery.attempts)],
-                                        commit=False)
-    result = delivery.result
-    _record_result(issued.id, CODE_SENT if result.ok else CODE_FAILED, gateway=result.gateway,
-                   error=result.error, raw_code=result.raw_code, raw=result.raw_message,
-                   attempt_id=attempt_ids[-1] if attempt_ids else None)
-    return result.ok
-
-
-def _record_result(code_id: int, status: str, gateway: str = "", error: str = "",
-                   raw_code: str = "", raw: str = "", attempt_id: int | None = None) -> None:
-    """Store how the send went on the code row (and commit the caller's records with it)."""
-    db.session.execute(_RECORD_RESULT, {
-        "code_id": code_id, "status": status, "gateway": (gateway or "")[:32],
-        "error": (error or "")[:40], "raw_code": (raw_code or "")[:64],
-        "raw_message": (raw or "")[:500], "attempt_id": attempt_id})
-    db.session.commit()
-
-
-def send_after_response(issued: Issued, locale: str):
-    """A callable that delivers ``issued`` in its own app context.
-
-    Views hand it to ``response.call_on_close``: the member's answer leaves before the
-    gateway is called, so it takes the same time whether or not the account exists.
-    """
-    app = current_app._get_current_object()
-    stored = settings.snapshot()  # the settings this request answered with
-
-    def _run() -> None:
-        with app.app_context():
-            settings.adopt(stored)
-            try:
-                deliver(issued, locale)
-            except SQLAlchemyError:
-                db.session.rollback()
-                log.exception("recording the delivery of code %s failed", issued.id)
-            finally:
-                db.session.remove()
-
-    return _run
 
 
 def check(scene: str, destination: str, binding: str, code: str, action: str = "") -> bool:

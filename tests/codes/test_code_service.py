@@ -11,6 +11,7 @@ from core import settings
 from extensions import db
 from models.code import CODE_SENT, VerificationCode
 from services.codes import issue as codes
+from services.codes import sending
 from services.codes.issue import CodeRequest
 from tests.codes.conftest import PHONE, last_code, other_code
 
@@ -19,7 +20,7 @@ SESSION = "s:browser-one"
 
 def issue(scene="register", destination=PHONE, binding=SESSION, **kwargs) -> codes.Issued:
     issued = codes.issue(CodeRequest(scene, destination, binding, ip="198.51.100.1", **kwargs))
-    codes.deliver(issued, "zh_CN")
+    sending.deliver(issued, "zh_CN")
     return issued
 
 

@@ -11,6 +11,7 @@ from core import catalog, settings
 from extensions import db
 from models import DeliveryAttempt, Member
 from services.codes import issue as codes
+from services.codes import sending
 from services.codes.issue import CodeRequest
 from services.codes.limits import LimitReached
 from tests.diagnostics.conftest import ALIYUN, PHONE
@@ -95,7 +96,7 @@ def test_5_token_failed_on_the_diagnostics_page(app, client, auth):
 def test_6_code_limit_in_the_tracer(app, client, auth):
     settings.update({"member.daily_cap_phone": 1})
     request = CodeRequest("register", PHONE, "s:abc", ip="198.51.100.7")
-    codes.deliver(codes.issue(request), "zh_CN")
+    sending.deliver(codes.issue(request), "zh_CN")
     with pytest.raises(LimitReached):
         codes.issue(CodeRequest("login", PHONE, "s:abc", ip="198.51.100.7"))
     auth.login()
@@ -112,7 +113,7 @@ def test_7_operation_protection_send_failure_in_the_tracer(app, client, auth, cl
     admin_phone = auth.admin.phone
     issued = codes.issue(CodeRequest("operation_protection", admin_phone, "a:1",
                                      action="settings.sms"))
-    assert not codes.deliver(issued, "en")
+    assert not sending.deliver(issued, "en")
     auth.login()
     html = page(client, f"/admin/diagnostics/tracer?q={admin_phone}")
     assert "operation_protection" in html and fix_shown(html, "unreachable")

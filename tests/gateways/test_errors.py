@@ -9,8 +9,12 @@ import requests
 
 from gateways.aliyun import AliyunGateway
 from gateways.base import Message, SendResult
-from gateways.errors import catalog_code, result_from_exception, result_from_status
-from gateways.http import UnsafeURLError
+from gateways.errors import (
+    UnsafeURLError,
+    catalog_code,
+    result_from_exception,
+    result_from_status,
+)
 from gateways.http_generic import HttpSmsGateway
 from gateways.smsbao import SmsbaoGateway
 from gateways.tencent import TencentGateway

@@ -13,7 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 import gateways.http as http
-from gateways.http import RedirectRefused, UnsafeURLError, is_public_address, make_session
+from gateways.errors import RedirectRefused, UnsafeURLError
+from gateways.http import is_public_address, make_session
 from tests.fakes.httpserver import FakeServer, Reply
 
 TIMEOUT = (1.0, 2.0)
