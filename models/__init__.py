@@ -2,15 +2,16 @@
 
 from models.admin import ROLE_OPERATOR, ROLE_SUPER, ROLES, Admin, LoginSession
 from models.alert import SiteAlert
-from models.api_client import KIND_EVENTS, KIND_RESELLER, ApiClient, ApiNonce
+from models.api_client import KIND_EVENTS, KIND_RESELLER, ApiClient
 from models.audit import AuditEntry
 from models.block import Block
-from models.code import SendCounter, VerificationCode
+from models.code import CaptchaFlag, CodeLogTotal, SendCounter, VerificationCode
 from models.delivery import DeliveryAttempt, OutboxMessage
 from models.login_event import LoginEvent, PendingAction
 from models.member import Member
 from models.member_session import MemberSession
 from models.message import InsiteMessage
+from models.replay import ReplayKey
 from models.reseller import ResellerAccount, ResellerRequest, ResellerTemplate
 from models.setting import SettingValue
 from models.template import EventSetting, MessageTemplate
@@ -23,9 +24,10 @@ __all__ = [
     "ROLE_SUPER",
     "Admin",
     "ApiClient",
-    "ApiNonce",
     "AuditEntry",
     "Block",
+    "CaptchaFlag",
+    "CodeLogTotal",
     "DeliveryAttempt",
     "EventSetting",
     "InsiteMessage",
@@ -36,6 +38,7 @@ __all__ = [
     "MessageTemplate",
     "OutboxMessage",
     "PendingAction",
+    "ReplayKey",
     "ResellerAccount",
     "ResellerRequest",
     "ResellerTemplate",

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from extensions import db
 from models.base import UTCDateTime, utcnow
+from models.replay import ReplayKey
 
 KIND_EVENTS = "events"  # POST /api/events
 KIND_RESELLER = "reseller"  # POST /api/sms/send
+NONCES = "api_nonce"  # the replay store's namespace of used nonces (``core.api_auth``)
 
 
 class ApiClient(db.Model):
@@ -30,13 +32,18 @@ class ApiClient(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
-class ApiNonce(db.Model):
-    """Nonces seen in the replay window; the unique constraint makes acceptance atomic."""
 
-    __tablename__ = "api_nonces"
-    __table_args__ = (UniqueConstraint("client_id", "nonce"),)
+def nonce_key(client_pk: int, nonce: str) -> str:
+    """A used nonce's key in the replay store: nonces are unique per client, not site-wide."""
+    return f"{client_pk}:{nonce}"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    client_id: Mapped[int] = mapped_column(ForeignKey("api_clients.id", ondelete="CASCADE"))
-    nonce: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+@event.listens_for(ApiClient, "after_delete")
+def _forget_nonces(_mapper, connection, client: ApiClient) -> None:
+    # The nonces went with their client by a foreign key's ON DELETE CASCADE while they had a
+    # table of their own; in the shared replay store this listener does the same, whichever
+    # service deletes the client, in the same transaction.
+    keys = ReplayKey.__table__
+    connection.execute(keys.delete().where(
+        keys.c.namespace == NONCES,
+        keys.c.key.startswith(nonce_key(client.id, ""), autoescape=True)))

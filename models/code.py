@@ -75,7 +75,7 @@ class VerificationCode(db.Model):
 
 
 class SendCounter(db.Model):
-    """One send-limit bucket (an interval, a daily cap, the hourly ceiling, a flag).
+    """One send-limit bucket (an interval, a daily cap, the hourly ceiling): counters only.
 
     Limits are taken with a conditional UPDATE on this row (``count < cap``), which every
     supported database serialises on the row lock, so caps hold under concurrent requests.
@@ -86,3 +86,29 @@ class SendCounter(db.Model):
     key: Mapped[str] = mapped_column(String(191), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
     resets_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class CaptchaFlag(db.Model):
+    """The automatic captcha is on for ``scope`` ("all", or "ip:<address>") until ``expires_at``.
+
+    Raised when a send limit trips (``services.codes.captcha``); a flag is state with an end,
+    not a count, so it has its own table rather than a row among the counters.
+    """
+
+    __tablename__ = "captcha_flags"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class CodeLogTotal(db.Model):
+    """The code log's unfiltered row count, kept with the rows (``services.codes.code_log``).
+
+    A single row (``id`` 1): counting a million rows for every page would cost more than
+    adding one in the transaction that stores each code.
+    """
+
+    __tablename__ = "code_log_total"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    count: Mapped[int] = mapped_column(default=0)

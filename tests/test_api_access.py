@@ -14,7 +14,8 @@ import pytest
 from core import settings
 from core.signing import signed_headers
 from extensions import db
-from models import ApiClient, ApiNonce
+from models import ApiClient, ReplayKey
+from models.api_client import NONCES
 from services.notify import api_clients as event_clients
 from tests.gateways.conftest import dns  # noqa: F401  (autouse: no real DNS)
 from tests.notify.conftest import SERVER_VARS, inbox, make_member
@@ -22,6 +23,7 @@ from tests.reseller.conftest import attempts, body, make_reseller, make_template
 
 EVENTS, SMS = "/api/events", "/api/sms/send"
 EN = {"Accept-Language": "en"}
+USED_NONCES = db.select(ReplayKey).where(ReplayKey.namespace == NONCES)
 
 
 @pytest.fixture
@@ -84,7 +86,7 @@ def test_the_reseller_api_switched_off_refuses_charges_nothing_and_says_retry(
     assert response.status_code == 503 and answer["code"] == "api_disabled"
     assert answer["message"] == "API 已关闭" and answer["retryable"] is True
     assert attempts() == [] and quota_of(reseller[0]) == 5
-    assert db.session.scalar(db.select(ApiNonce)) is None
+    assert db.session.scalar(USED_NONCES) is None
     assert fire(client, events_client, member).status_code == 200
 
 
@@ -128,7 +130,7 @@ def test_the_address_is_checked_before_the_signature(client, events_client, memb
                      send(client, reseller, headers=forged),
                      client.post(EVENTS, data=b"{}", csrf=False)):  # not signed at all
         assert (response.status_code, response.get_json()["code"]) == (403, "ip_not_allowed")
-    assert db.session.scalar(db.select(ApiNonce)) is None
+    assert db.session.scalar(USED_NONCES) is None
     assert set(db.session.scalars(db.select(ApiClient.last_used_at))) == {None}
 
 
@@ -175,3 +177,21 @@ def test_the_timestamp_window_follows_the_setting_on_both_apis(client, events_cl
             else:
                 assert (response.status_code, answer["code"]) == (401, "request_expired")
                 assert f"allowed: ±{tolerance} s" in answer["detail"]
+
+
+@pytest.mark.parametrize("refusal, status", [
+    ({"api.events_enabled": False, "api.reseller_enabled": False}, 503),
+    ({"api.allowed_ips": ["203.0.113.10"]}, 403),
+    ({}, 401),  # a signing header that is not printable ASCII
+])
+def test_both_apis_refuse_through_one_verifier_in_one_shape(client, events_client, member,
+                                                            reseller, refusal, status):
+    settings.update(refusal)
+    bad = {} if refusal else {"X-Herald-Nonce": "nonce-\x7f-0001"}
+    answers = [fire(client, events_client, member, headers=bad),
+               send(client, reseller, headers=bad)]
+    assert {r.status_code for r in answers} == {status}
+    events, sms = (r.get_json() for r in answers)
+    assert events == sms  # same code, words, fix, detail and retryable flag
+    assert {"code", "message", "fix", "detail"} <= set(events)
+    assert all(r.headers["Cache-Control"] == "no-store" for r in answers)

@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from core import crypto, settings, signing
+from core import api_auth, crypto, replay, settings, signing
 from extensions import db
-from models import ApiClient, ApiNonce
+from models import ApiClient
+from models.api_client import NONCES, nonce_key
 from models.base import utcnow
 
 BODY = b'{"event": "server_opened"}'
@@ -30,7 +31,7 @@ def headers(**changes):
 
 
 def verify(h, query=None, now=None):
-    return signing.verify("POST", "/api/events", h, query or {}, BODY, "events", now=now)
+    return api_auth.verify("POST", "/api/events", h, query or {}, BODY, "events", now=now)
 
 
 def test_a_correctly_signed_request_passes(client_row):
@@ -52,7 +53,7 @@ def test_the_canonical_string_is_documented():
     ({"X-Herald-Nonce": ""}, "auth_failed"),
 ])
 def test_refusals(client_row, changes, code):
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers(**changes))
     assert exc.value.code == code
 
@@ -60,20 +61,20 @@ def test_refusals(client_row, changes, code):
 def test_stale_timestamps_are_refused(client_row):
     import time
 
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers(), now=time.time() + 301)
     assert exc.value.code == "request_expired"
 
 
 def test_a_nonce_is_accepted_once(client_row):
     verify(headers(nonce="nonce-0002"))
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers(nonce="nonce-0002"))
     assert exc.value.code == "nonce_replayed"
 
 
 def test_credentials_in_the_query_string_are_refused(client_row):
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers(), query={"api_key": "api-key-1"})
     assert exc.value.code == "bad_request"
 
@@ -81,7 +82,7 @@ def test_credentials_in_the_query_string_are_refused(client_row):
 def test_disabled_clients_are_refused(client_row):
     client_row.active = False
     db.session.commit()
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers())
     assert exc.value.code == "client_disabled"
 
@@ -98,27 +99,28 @@ def test_the_window_is_the_tolerance_setting_to_the_second(client_row, tolerance
     for n, skew in enumerate([tolerance, -tolerance]):  # late and early, at the very edge
         assert verify(stamped(now - skew, f"edge-ok-{n}"), now=now).client_id == "biz"
     for n, skew in enumerate([tolerance + 1, -tolerance - 1]):
-        with pytest.raises(signing.ApiAuthError) as exc:
+        with pytest.raises(api_auth.ApiAuthError) as exc:
             verify(stamped(now - skew, f"edge-no-{n}"), now=now)
         assert exc.value.code == "request_expired"
         assert f"allowed: ±{tolerance} s" in exc.value.detail
 
 
 def test_a_huge_timestamp_is_expired_not_a_crash(client_row):
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers(**{"X-Herald-Timestamp": "1" + "0" * 400}))
     assert exc.value.code == "request_expired"
 
 
 def test_nonces_are_remembered_for_twice_the_largest_tolerance(client_row):
     largest = settings.lookup("api.timestamp_tolerance_seconds").maximum
-    assert signing.NONCE_WINDOW == timedelta(seconds=2 * largest) >= timedelta(minutes=10)
+    assert api_auth.NONCE_WINDOW == timedelta(seconds=2 * largest) >= timedelta(minutes=10)
     now = utcnow()
-    db.session.add_all([ApiNonce(client_id=client_row.id, nonce=f"used-{age}-minutes-ago",
-                                 created_at=now - timedelta(minutes=age)) for age in (29, 31)])
+    for age in (29, 31):  # used that long ago: remembered until NONCE_WINDOW after the use
+        replay.claim(NONCES, nonce_key(client_row.id, f"used-{age}-minutes-ago"),
+                     now - timedelta(minutes=age) + api_auth.NONCE_WINDOW)
     db.session.commit()
     verify(headers(nonce="a-fresh-nonce"))  # accepting a nonce prunes the old ones
-    with pytest.raises(signing.ApiAuthError) as exc:
+    with pytest.raises(api_auth.ApiAuthError) as exc:
         verify(headers(nonce="used-29-minutes-ago"))
     assert exc.value.code == "nonce_replayed"
     assert verify(headers(nonce="used-31-minutes-ago")).client_id == "biz"

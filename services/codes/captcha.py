@@ -3,28 +3,37 @@
 Modes (``member.captcha_mode``): ``off``; ``always``; ``auto`` — on for everyone while the
 site-wide hourly ceiling is crossed, and for an IP address that has tripped a send limit.
 A challenge is signed with a key derived from ``SECRET_KEY``; each solved challenge is
-accepted once (its signature is claimed in the counters table until it expires).
+accepted once (its signature is claimed in the replay store, ``core.replay``, until it
+expires).
+
+The automatic mode's flags ("captcha for everyone until ...", "for this IP until ...") are
+rows of ``captcha_flags``: the send limits raise them (``services.codes.limits``), this
+module reads them. They live in the database rather than the cache so every worker sees them
+and a Redis outage cannot switch the captcha off during an attack.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import altcha
 from flask import current_app
+from sqlalchemy.dialects import mysql, postgresql, sqlite
 
-from core import clock, settings
+from core import clock, replay, settings
 from extensions import db
-from services.codes import limits as send_limits
+from models.code import CaptchaFlag
 
 ALGORITHM = "PBKDF2/SHA-256"
 COST = 1000  # PBKDF2 iterations per guess
 KEY_PREFIX = "000"  # hex: one guess in 4,096 solves it, about a second in a phone's browser
 CHALLENGE_TTL = timedelta(minutes=10)
 FIELD = "altcha"  # the form field the widget fills in
+REPLAYS = "captcha"  # the replay store's namespace for solved challenges
+EVERYONE = "all"  # the flag scope of "captcha for everyone"
 
 
 def required(ip: str) -> bool:
@@ -34,8 +43,37 @@ def required(ip: str) -> bool:
         return False
     if mode == "always":
         return True
-    flags = [send_limits.FLAG_EVERYONE, send_limits.ip_flag(ip)]
-    return bool(send_limits.active_flags(flags))
+    return db.session.scalar(db.select(CaptchaFlag.scope).where(
+        CaptchaFlag.scope.in_([EVERYONE, ip_scope(ip)]),
+        CaptchaFlag.expires_at > clock.now()).limit(1)) is not None
+
+
+def ip_scope(ip: str) -> str:
+    return f"ip:{ip[:45]}"
+
+
+def turn_on(scope: str, until: datetime) -> None:
+    """Ask ``scope`` (EVERYONE or :func:`ip_scope`) for the captcha until ``until``.
+
+    One upsert in the caller's transaction, so two requests tripping a limit at once both
+    succeed; on MariaDB it takes the row's exclusive lock at once (no shared-lock deadlock).
+    """
+    values = {"scope": scope, "expires_at": until}
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "mysql":
+        upsert = mysql.insert(CaptchaFlag).values(values)
+        statement = upsert.on_duplicate_key_update(expires_at=upsert.inserted.expires_at)
+    else:
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        upsert = insert(CaptchaFlag).values(values)
+        statement = upsert.on_conflict_do_update(
+            index_elements=[CaptchaFlag.scope], set_={"expires_at": upsert.excluded.expires_at})
+    db.session.execute(statement)
+
+
+def prune_flags(before: datetime) -> None:
+    """Delete flags that ended before ``before``, in the caller's transaction."""
+    db.session.execute(db.delete(CaptchaFlag).where(CaptchaFlag.expires_at < before))
 
 
 def challenge() -> dict[str, Any]:
@@ -61,9 +99,10 @@ def verify(payload: str | None) -> bool:
     if not isinstance(expires, int | float):
         return False
     until = clock.now() + timedelta(seconds=max(0.0, expires - clock.now().timestamp()))
-    fresh = send_limits.claim_once(f"altcha:{parsed.challenge.signature}", until)
+    fresh = replay.claim(REPLAYS, str(parsed.challenge.signature), until)
     # Commit now: a send refused later in this request must not un-use the solution.
     db.session.commit()
+    replay.prune()
     return fresh
 
 

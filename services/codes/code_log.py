@@ -6,27 +6,27 @@
   "deferred join"), so a deep OFFSET skips index entries rather than whole rows; pages past
   the middle are read from the other end, so the last page costs what the first does.
 * The unfiltered total is a counter kept in the same transactions that add and delete log
-  rows (``TOTAL_KEY``), not a COUNT(*) over the table; filtered totals COUNT on the index.
+  rows (the one row of ``code_log_total``), not a COUNT(*) over the table; filtered totals
+  COUNT on the index.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, bindparam
 
 from core.phones import InvalidPhone, parse_phone
 from extensions import db
-from models.code import CODE_STATUSES, SendCounter, VerificationCode
+from models.code import CODE_STATUSES, CodeLogTotal, VerificationCode
 from services.logs.notifications import day_start
 from services.notify import events
 
 FILTERS = ("phone", "scene", "status", "channel", "ip", "date_from", "date_to")
 CHANNELS = (events.SMS, events.EMAIL)
-TOTAL_KEY = "log:total"
-NEVER = datetime(9999, 1, 1, tzinfo=UTC)  # the total counter is never pruned
+TOTAL_ROW = 1  # the id of code_log_total's only row
 _ORDER = (VerificationCode.created_at, VerificationCode.id)
 
 
@@ -113,17 +113,16 @@ def ordered(filters: Mapping[str, str]):
 
 def total() -> int:
     """Rows in the log, from the counter (recounted once if the counter is missing)."""
-    value = db.session.scalar(db.select(SendCounter.count).where(SendCounter.key == TOTAL_KEY))
+    value = db.session.scalar(db.select(CodeLogTotal.count).where(CodeLogTotal.id == TOTAL_ROW))
     return recount() if value is None else value
 
 
 def recount() -> int:
     """Set the counter from a real COUNT(*) (after bulk loads or a restore)."""
     exact = db.session.scalar(db.select(db.func.count()).select_from(VerificationCode)) or 0
-    row = db.session.get(SendCounter, TOTAL_KEY)
+    row = db.session.get(CodeLogTotal, TOTAL_ROW)
     if row is None:
-        db.session.add(SendCounter(key=TOTAL_KEY, count=exact,
-                                   resets_at=NEVER))
+        db.session.add(CodeLogTotal(id=TOTAL_ROW, count=exact))
     else:
         row.count = exact
     db.session.commit()
@@ -136,14 +135,14 @@ def add_to_total(rows: int) -> None:
     Without a counter row (a fresh install, or a bulk load that dropped it) this does
     nothing: the next :func:`total` rebuilds it with one COUNT(*).
     """
-    db.session.execute(_ADD_TO_TOTAL, {"rows": rows, "counter": TOTAL_KEY})
+    db.session.execute(_ADD_TO_TOTAL, {"rows": rows})
 
 
 # Runs with every send: built once, on the table rather than the ORM entity, so no ORM
 # bookkeeping for bulk UPDATEs runs either.
-_COUNTERS = SendCounter.__table__
-_ADD_TO_TOTAL = (_COUNTERS.update().where(_COUNTERS.c.key == bindparam("counter"))
-                 .values(count=_COUNTERS.c.count + bindparam("rows")))
+_TOTALS = CodeLogTotal.__table__
+_ADD_TO_TOTAL = (_TOTALS.update().where(_TOTALS.c.id == TOTAL_ROW)
+                 .values(count=_TOTALS.c.count + bindparam("rows")))
 
 
 def prune(before: datetime) -> int:

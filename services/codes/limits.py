@@ -8,6 +8,9 @@ taken in key order, so two requests never wait on each other's rows in opposite 
 
 The caller runs :func:`reserve` inside the transaction that stores the code: a refusal rolls
 the whole transaction back, so a refused request never uses up a slot of another limit.
+
+The table holds counters only. A tripped limit turns the automatic captcha on through
+``services.codes.captcha`` (its own flags table), whose replays are kept in ``core.replay``.
 """
 
 from __future__ import annotations
@@ -18,18 +21,17 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 
 from sqlalchemy import Integer, String, TextClause, bindparam, text
-from sqlalchemy.dialects import mysql, postgresql, sqlite
 
 from core import clock, settings
 from extensions import db
 from models.alert import ALERT_HOURLY_CEILING, SiteAlert
 from models.base import UTCDateTime
 from models.code import SendCounter
+from services.codes import captcha
 
 HOUR_KEY = "hour"  # the site-wide hourly ceiling's counter
-FLAG_EVERYONE = "captcha:all"  # the hourly ceiling was crossed: captcha for everyone
-FLAG_TRIPPED_FOR = timedelta(hours=1)  # how long a tripped flag keeps the captcha on
-PRUNE_AFTER = timedelta(days=1)  # expired counters older than this are deleted
+FLAG_TRIPPED_FOR = timedelta(hours=1)  # how long a tripped limit keeps the captcha on
+PRUNE_AFTER = timedelta(days=1)  # expired counters (and captcha flags) older than this go
 _MAX_KEY = 191
 
 
@@ -204,24 +206,6 @@ def _take_mariadb(key: str, cap: int, resets_at: datetime, now: datetime) -> int
     return result.lastrowid or None
 
 
-def _ensure(key: str, resets_at: datetime) -> None:
-    """Create the counter row if it is missing, without failing when another request
-    creates it at the same moment."""
-    values = {"key": key, "count": 0, "resets_at": resets_at}
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "mysql":
-        # Not INSERT IGNORE: on a duplicate it takes a *shared* lock, and two requests
-        # holding it would deadlock on the UPDATE that follows. This takes the row's
-        # exclusive lock at once, so the second request simply waits.
-        statement = mysql.insert(SendCounter).values(values).on_duplicate_key_update(
-            count=SendCounter.count)
-    elif dialect == "postgresql":
-        statement = postgresql.insert(SendCounter).values(values).on_conflict_do_nothing()
-    else:
-        statement = sqlite.insert(SendCounter).values(values).on_conflict_do_nothing()
-    db.session.execute(statement)
-
-
 def _retry_after(bucket: _Bucket, now: datetime) -> int:
     if bucket.code != "code_interval":
         return 0
@@ -240,7 +224,7 @@ def _hour_counted(count: int, now: datetime) -> bool:
     the hour's first send."""
     ceiling = settings.get("member.hourly_ceiling")
     if count == ceiling + 1:
-        set_flag(FLAG_EVERYONE, now + FLAG_TRIPPED_FOR)
+        captcha.turn_on(captcha.EVERYONE, now + FLAG_TRIPPED_FOR)
         db.session.add(SiteAlert(
             kind=ALERT_HOURLY_CEILING,
             message=f"More than {ceiling} verification codes were requested within one hour; "
@@ -250,38 +234,18 @@ def _hour_counted(count: int, now: datetime) -> bool:
 
 
 def prune() -> int:
-    """Drop counters long past their window (once an hour, after the hour's first send)."""
+    """Drop counters and captcha flags long past their window (once an hour, after the
+    hour's first send)."""
+    cutoff = clock.now() - PRUNE_AFTER
     deleted = db.session.execute(db.delete(SendCounter).where(
-        SendCounter.resets_at < clock.now() - PRUNE_AFTER)).rowcount
+        SendCounter.resets_at < cutoff)).rowcount
+    captcha.prune_flags(cutoff)
     db.session.commit()
     return deleted or 0
-
-
-def set_flag(key: str, until: datetime) -> None:
-    """Raise (or extend) a flag such as "captcha for everyone" until ``until``."""
-    _ensure(key, until)
-    db.session.execute(db.update(SendCounter).where(SendCounter.key == key)
-                       .values(count=SendCounter.count + 1, resets_at=until))
 
 
 def flag_ip(ip: str) -> None:
     """Note that ``ip`` tripped a limit: the automatic captcha turns on for it. Commits."""
     if ip:
-        set_flag(ip_flag(ip), clock.now() + FLAG_TRIPPED_FOR)
+        captcha.turn_on(captcha.ip_scope(ip), clock.now() + FLAG_TRIPPED_FOR)
         db.session.commit()
-
-
-def ip_flag(ip: str) -> str:
-    return _key("captcha", "ip", ip)
-
-
-def active_flags(keys: list[str]) -> set[str]:
-    """Which of the flags ``keys`` are raised now."""
-    rows = db.session.scalars(db.select(SendCounter.key).where(
-        SendCounter.key.in_(keys), SendCounter.resets_at > clock.now()))
-    return set(rows)
-
-
-def claim_once(key: str, until: datetime) -> bool:
-    """True the first time ``key`` is claimed before ``until`` (replay protection)."""
-    return take(key, 1, until, clock.now())

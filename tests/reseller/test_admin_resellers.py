@@ -13,12 +13,13 @@ from extensions import db
 from models import (
     ROLE_OPERATOR,
     ApiClient,
-    ApiNonce,
     AuditEntry,
     DeliveryAttempt,
+    ReplayKey,
     ResellerAccount,
     ResellerTemplate,
 )
+from models.api_client import NONCES
 from tests.conftest import ADMIN_PASSWORD
 from tests.reseller.conftest import body, make_reseller, post
 
@@ -172,7 +173,7 @@ def test_delete_keeps_the_log_rows_without_the_client(signed_in, reseller, api):
     assert re.search(r'action="/admin/resellers/\d+/delete"[^>]*data-confirm=', page)
     assert signed_in.post(f"/admin/resellers/{account.id}/delete").status_code == 302
     assert db.session.scalar(db.select(ApiClient)) is None
-    assert db.session.scalar(db.select(ApiNonce)) is None
+    assert db.session.scalar(db.select(ReplayKey).where(ReplayKey.namespace == NONCES)) is None
     [attempt] = db.session.scalars(db.select(DeliveryAttempt).where(
         DeliveryAttempt.purpose == "reseller:1001")).all()
     assert attempt.api_client_id is None

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SMS, EVENTS = "/api/sms/send", "/api/events"
 ACCESS_SOURCE = "blueprints/api_access.py"  # the API tab's rules, before the signature
 SMS_SOURCES = ("services/reseller/send.py", "services/reseller/requests.py",
-               "blueprints/api_sms/views.py", "core/signing.py", ACCESS_SOURCE)
+               "blueprints/api_sms/views.py", "core/api_auth.py", ACCESS_SOURCE)
 # Answers of the error handlers (blueprints/errors) that every API can give.
 HANDLER_ANSWERS = {(413, "bad_request"), (429, "rate_limited"), (500, "server_error"),
                    (503, "service_unavailable")}
@@ -61,7 +61,7 @@ def test_every_events_refusal_is_documented_under_its_status():
     from blueprints.api_events.views import STATUS
 
     codes = {(status, code) for code, status in STATUS.items()}
-    codes |= answered_codes("core/signing.py", ACCESS_SOURCE) | HANDLER_ANSWERS
+    codes |= answered_codes("core/api_auth.py", ACCESS_SOURCE) | HANDLER_ANSWERS
     for status, code in sorted(codes):
         assert code in openapi.documented_codes(EVENTS, status), (status, code)
 
