@@ -15,21 +15,19 @@ from flask_babel import lazy_gettext as _l
 from gateways.errors import result_from_exception
 from gateways.http import RedirectRefused, make_session
 from services.diagnostics.context import Context
-from services.diagnostics.result import FAIL, OK, WARN, CheckResult, Job, Step, timed
-from services.diagnostics.targets import Endpoint, endpoints
+from services.diagnostics.result import FAIL, OK, WARN, CheckResult, Job, Step
+from services.diagnostics.targets import Endpoint, endpoint_jobs
 
 WARN_SECONDS = 60
 FAIL_SECONDS = 300
 
 
 def jobs(context: Context) -> list[Job]:
-    return [_job(endpoint, context) for endpoint in endpoints(context)]
+    return endpoint_jobs(context, "clock", _title, check)
 
 
-def _job(endpoint: Endpoint, context: Context) -> Job:
-    name = _l("Clock against %(host)s", host=endpoint.host)
-    return Job("clock", name, endpoint.url,
-               lambda: timed(lambda: check(endpoint, context, name)))
+def _title(endpoint: Endpoint) -> object:
+    return _l("Clock against %(host)s", host=endpoint.host)
 
 
 def check(endpoint: Endpoint, context: Context, name: object = "") -> CheckResult:

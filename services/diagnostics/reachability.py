@@ -16,8 +16,8 @@ from flask_babel import lazy_gettext as _l
 from gateways.errors import result_from_exception
 from gateways.http import RedirectRefused, is_public_address, make_session
 from services.diagnostics.context import Context
-from services.diagnostics.result import FAIL, OK, CheckResult, Job, Step, ms_since, timed
-from services.diagnostics.targets import Endpoint, endpoints
+from services.diagnostics.result import FAIL, OK, CheckResult, Job, Step, ms_since
+from services.diagnostics.targets import Endpoint, endpoint_jobs
 
 
 class StepFailed(Exception):
@@ -27,13 +27,11 @@ class StepFailed(Exception):
 
 
 def jobs(context: Context) -> list[Job]:
-    return [_job(endpoint, context) for endpoint in endpoints(context)]
+    return endpoint_jobs(context, "reachability", _title, check)
 
 
-def _job(endpoint: Endpoint, context: Context) -> Job:
-    name = _l("Connectivity to %(url)s", url=endpoint.url)
-    return Job("reachability", name, endpoint.url,
-               lambda: timed(lambda: check(endpoint, context, name)))
+def _title(endpoint: Endpoint) -> object:
+    return _l("Connectivity to %(url)s", url=endpoint.url)
 
 
 def check(endpoint: Endpoint, context: Context, name: object = "") -> CheckResult:

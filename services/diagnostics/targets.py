@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
 from services.diagnostics.context import Context, endpoint_of
+from services.diagnostics.result import CheckResult, Job, timed
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,17 @@ def endpoints(context: Context) -> list[Endpoint]:
         else:
             found[key] = Endpoint(url, key[1], key[2], (label,))
     return list(found.values())
+
+
+def endpoint_jobs(context: Context, family: str, title: Callable[[Endpoint], object],
+                  check: Callable[[Endpoint, Context, object], CheckResult]) -> list[Job]:
+    """One job per provider endpoint in use; the clock and connectivity checks run this way."""
+    def job(endpoint: Endpoint) -> Job:
+        name = title(endpoint)
+        return Job(family, name, endpoint.url,
+                   lambda: timed(lambda: check(endpoint, context, name)))
+
+    return [job(endpoint) for endpoint in endpoints(context)]
 
 
 def probe_url(url: str) -> str:

@@ -1,27 +1,17 @@
 """API clients of ``POST /api/events`` (kind "events"): create, disable, delete.
 
-The API key is stored as a SHA-256 hash and the sign key encrypted (``core.crypto``); both
-are returned once, at creation, for the admin to hand to the business system.
+Their keys are made by ``core.api_keys`` and shown once, for the admin to hand to the
+business system.
 """
 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
 
-from core import audit, crypto
-from core.signing import hash_api_key
+from core import audit
+from core.api_keys import KEYS_CREATED, Credentials, new_keys
 from extensions import db
 from models import KIND_EVENTS, ApiClient
-
-REDACTED = "******"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    client_id: str
-    api_key: str
-    sign_key: str
 
 
 def all_clients() -> list[ApiClient]:
@@ -35,15 +25,12 @@ def get(client_pk: int) -> ApiClient | None:
 
 
 def create(name: str) -> Credentials:
-    client_id = _new_client_id()
-    api_key, sign_key = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
-    db.session.add(ApiClient(client_id=client_id, name=name, kind=KIND_EVENTS,
-                             api_key_hash=hash_api_key(api_key),
-                             sign_key=crypto.encrypt(sign_key)))
-    audit.record("event_client.create", client_id, {
-        "name": [None, name], "api_key": [None, REDACTED], "sign_key": [None, REDACTED]})
+    client = ApiClient(client_id=_new_client_id(), name=name, kind=KIND_EVENTS)
+    credentials = new_keys(client)
+    db.session.add(client)
+    audit.record("event_client.create", client.client_id, {"name": [None, name], **KEYS_CREATED})
     db.session.commit()
-    return Credentials(client_id, api_key, sign_key)
+    return credentials
 
 
 def set_active(client: ApiClient, active: bool) -> None:

@@ -1,31 +1,19 @@
 """Creating and changing reseller clients; every change is audited in its own transaction.
 
-The API key is stored as a SHA-256 hash and the sign key encrypted (``core.crypto``): both are
-returned once, at creation or reset, for the admin to hand to the downstream panel.
+Keys are made by ``core.api_keys`` and shown once, at creation or reset, for the admin to
+hand to the downstream panel.
 """
 
 from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from core import audit, crypto
-from core.signing import hash_api_key
+from core import audit
+from core.api_keys import KEYS_CREATED, KEYS_REPLACED, Credentials, new_keys
 from extensions import db
 from models import KIND_RESELLER, ApiClient, ResellerAccount
 from services.reseller import quota as reseller_quota
-
-REDACTED = "******"
-
-
-@dataclass(frozen=True)
-class Credentials:
-    """What the downstream admin types into the upstream gateway; shown once."""
-
-    client_id: str
-    api_key: str
-    sign_key: str
 
 
 def suggest_client_id() -> str:
@@ -51,18 +39,17 @@ def account_for_client(api_client_id: int) -> ResellerAccount | None:
 
 def create(client_id: str, name: str, quota: int, templates: Sequence[str],
            countries: Sequence[str], rate_per_minute: int) -> tuple[ResellerAccount, Credentials]:
-    api_key, sign_key = _new_keys()
-    client = ApiClient(client_id=client_id, name=name, kind=KIND_RESELLER,
-                       api_key_hash=hash_api_key(api_key), sign_key=crypto.encrypt(sign_key))
+    client = ApiClient(client_id=client_id, name=name, kind=KIND_RESELLER)
+    credentials = new_keys(client)
     row = ResellerAccount(client=client, quota=quota, allowed_templates=list(templates),
                           allowed_countries=list(countries), rate_per_minute=rate_per_minute)
     db.session.add_all([client, row])
     audit.record("reseller.create", client_id, {
         "name": [None, name], "quota": [None, quota], "allowed_templates": [None, list(templates)],
         "allowed_countries": [None, list(countries)], "rate_per_minute": [None, rate_per_minute],
-        "api_key": [None, REDACTED], "sign_key": [None, REDACTED]})
+        **KEYS_CREATED})
     db.session.commit()
-    return row, Credentials(client_id, api_key, sign_key)
+    return row, credentials
 
 
 def update(row: ResellerAccount, name: str, templates: Sequence[str],
@@ -107,13 +94,10 @@ def set_active(row: ResellerAccount, active: bool) -> None:
 
 def reset_keys(row: ResellerAccount) -> Credentials:
     """New API and sign keys; the old ones stop working at once."""
-    api_key, sign_key = _new_keys()
-    row.client.api_key_hash = hash_api_key(api_key)
-    row.client.sign_key = crypto.encrypt(sign_key)
-    audit.record("reseller.reset_keys", row.client.client_id,
-                 {"api_key": [REDACTED, REDACTED], "sign_key": [REDACTED, REDACTED]})
+    credentials = new_keys(row.client)
+    audit.record("reseller.reset_keys", row.client.client_id, KEYS_REPLACED)
     db.session.commit()
-    return Credentials(row.client.client_id, api_key, sign_key)
+    return credentials
 
 
 def delete(row: ResellerAccount) -> None:
@@ -125,6 +109,3 @@ def delete(row: ResellerAccount) -> None:
     db.session.delete(client)
     db.session.commit()
 
-
-def _new_keys() -> tuple[str, str]:
-    return secrets.token_urlsafe(32), secrets.token_urlsafe(32)
