@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import limits
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent
@@ -51,7 +52,13 @@ DEFAULTS: dict[str, Any] = {
     # Reverse proxies in front of the app (nginx: 1); their X-Forwarded-For gives the
     # client address that limits, lockout and logs use.
     "HERALD_PROXY_COUNT": 0,  # "test": cheapest argon2 (tests only)
+    # Flask-Limiter's per-IP limits on /codes/send and on every page that checks a code
+    # (moving window, limits' notation; "; " separates several limits).
+    "HERALD_CODE_SEND_RATE": "5 per minute; 30 per hour",
+    "HERALD_CODE_CHECK_RATE": "10 per minute; 60 per hour",
 }
+
+RATE_SETTINGS = ("HERALD_CODE_SEND_RATE", "HERALD_CODE_CHECK_RATE")
 
 # Environment variables read on top of the defaults, with their converters.
 ENVIRONMENT: dict[str, Any] = {
@@ -63,6 +70,8 @@ ENVIRONMENT: dict[str, Any] = {
     "HERALD_ALLOW_PRIVATE_URLS": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes", "on"},
     "HERALD_PROXY_COUNT": int,
+    "HERALD_CODE_SEND_RATE": str,
+    "HERALD_CODE_CHECK_RATE": str,
 }
 
 
@@ -133,6 +142,14 @@ def validate(config: Mapping[str, Any]) -> None:
             config["HERALD_ENV"] == "production"
             and config.get("HERALD_PASSWORD_PROFILE") != "default"):
         raise ConfigError("HERALD_PASSWORD_PROFILE must be 'default' in production.")
+    for name in RATE_SETTINGS:
+        try:
+            limits.parse_many(str(config.get(name, "")))
+        except ValueError as exc:
+            raise ConfigError(
+                f"{name}={config.get(name)!r} is not a rate limit; write it like "
+                "'5 per minute; 30 per hour'."
+            ) from exc
     key = config.get("SECRET_KEY") or ""
     if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 10:
         raise ConfigError(

@@ -42,8 +42,3 @@ def decrypt(token: str) -> str:
 def rotate(token: str) -> str:
     """Re-encrypt ``token`` under the first (newest) key."""
     return _fernet().rotate(token.encode()).decode()
-
-
-def is_token(value: str) -> bool:
-    """Fernet tokens are url-safe base64 starting with the version byte 0x80 ('gAAAAA')."""
-    return value.startswith("gAAAAA")

@@ -32,7 +32,3 @@ def configure_engine(app: Flask) -> None:
         from pathlib import Path
 
         Path(uri.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-
-
-def is_sqlite(app: Flask) -> bool:
-    return app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite")

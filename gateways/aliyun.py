@@ -24,7 +24,7 @@ from requests import Response
 from gateways.base import GatewayField, Message, SendResult, register
 from gateways.errors import provider_failure
 from gateways.http import HttpGateway, endpoint_field, json_or_none
-from gateways.phone import mainland_number
+from gateways.phone import digits_number
 
 DEFAULT_ENDPOINT = "https://dysmsapi.aliyuncs.com/"
 API_VERSION = "2017-05-25"
@@ -123,13 +123,12 @@ class AliyunGateway(HttpGateway):
         return self._result(response)
 
     def _params(self, message: Message) -> dict[str, str]:
-        national = mainland_number(message.to)
         params = {
             "AccessKeyId": str(self.config["access_key_id"]),
             "Action": "SendSms",
             "Format": "JSON",
             # Mainland numbers go without +86; others as country code + number, no '+'.
-            "PhoneNumbers": national if national is not None else message.to.lstrip("+"),
+            "PhoneNumbers": digits_number(message.to),
             "SignName": str(self.config["sign_name"]),
             "SignatureMethod": "HMAC-SHA1",
             "SignatureNonce": uuid.uuid4().hex,

@@ -16,7 +16,7 @@ from typing import Any
 from gateways.aliyun import API_VERSION, ERRORS, AliyunGateway, percent_encode, sign
 from gateways.errors import provider_failure, result_from_exception
 from gateways.http import json_or_none
-from gateways.phone import mainland_number
+from gateways.phone import digits_number
 from gateways.status import (
     BEIJING,
     DELIVERED,
@@ -59,7 +59,6 @@ def query_send_details(gateway: AliyunGateway, phone: str, biz_id: str,
 
 def _params(gateway: AliyunGateway, phone: str, biz_id: str,
             sent_at: datetime) -> dict[str, str]:
-    national = mainland_number(phone)
     return {
         "AccessKeyId": str(gateway.config["access_key_id"]),
         "Action": "QuerySendDetails",
@@ -67,7 +66,7 @@ def _params(gateway: AliyunGateway, phone: str, biz_id: str,
         "CurrentPage": "1",
         "Format": "JSON",
         "PageSize": "10",
-        "PhoneNumber": national if national is not None else phone.lstrip("+"),
+        "PhoneNumber": digits_number(phone),
         "SendDate": sent_at.astimezone(BEIJING).strftime("%Y%m%d"),
         "SignatureMethod": "HMAC-SHA1",
         "SignatureNonce": uuid.uuid4().hex,

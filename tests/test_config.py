@@ -105,3 +105,44 @@ def test_behind_a_proxy_the_client_address_comes_from_x_forwarded_for(base_confi
     assert answer.get_data(as_text=True) == "203.0.113.9"
     direct = create_app(base_config)
     assert direct.wsgi_app.__class__.__name__ != "ProxyFix"
+
+
+def test_code_rates_come_from_the_environment(monkeypatch):
+    assert load_config(production())["HERALD_CODE_SEND_RATE"] == "5 per minute; 30 per hour"
+    assert load_config(production())["HERALD_CODE_CHECK_RATE"] == "10 per minute; 60 per hour"
+    monkeypatch.setenv("HERALD_CODE_SEND_RATE", "3 per minute")
+    monkeypatch.setenv("HERALD_CODE_CHECK_RATE", "7 per hour")
+    loaded = load_config(production())
+    assert (loaded["HERALD_CODE_SEND_RATE"], loaded["HERALD_CODE_CHECK_RATE"]) == \
+        ("3 per minute", "7 per hour")
+    # The caller's mapping still wins over the environment.
+    assert load_config(production(HERALD_CODE_SEND_RATE="9 per minute"))[
+        "HERALD_CODE_SEND_RATE"] == "9 per minute"
+
+
+@pytest.mark.parametrize("name", ["HERALD_CODE_SEND_RATE", "HERALD_CODE_CHECK_RATE"])
+def test_a_code_rate_that_is_not_a_limit_is_refused(name, monkeypatch):
+    monkeypatch.setenv(name, "five a minute")
+    with pytest.raises(ConfigError, match=name):
+        load_config(production())
+
+
+def test_the_code_send_rate_set_in_the_environment_limits_sends(base_config, app, _app,
+                                                                 monkeypatch):
+    from app import create_app
+    from extensions import limiter
+    from tests.codes.conftest import send
+    from tests.conftest import HeraldClient
+
+    monkeypatch.setenv("HERALD_CODE_SEND_RATE", "1 per minute")
+    assert "HERALD_CODE_SEND_RATE" not in base_config
+    limited = create_app(base_config)
+    limited.test_client_class = HeraldClient
+    try:
+        client = limited.test_client()
+        with limited.app_context():
+            assert send(client, "register", "13800138001").status_code == 200
+            second = send(client, "register", "13800138002")
+            assert second.status_code == 429 and second.get_json()["code"] == "rate_limited"
+    finally:
+        limiter.init_app(_app)  # one limiter object: point it back at the session app

@@ -11,9 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import phonenumbers
 from sqlalchemy import case, func
 
+from core import phones
 from extensions import db
 from models import SiteAlert, VerificationCode
 from models.base import utcnow
@@ -62,22 +62,12 @@ def top_ips(start: datetime) -> list[Tally]:
     return _tallies(VerificationCode.ip, start)[:TOP]
 
 
-def phone_prefix(phone: str) -> str:
-    """``+86138``: the country code and the first three digits of the national number."""
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        return phone[:6]
-    national = str(number.national_number)
-    return f"+{number.country_code}{national[:3]}"
+# The grouping keys of the abuse page: number prefix (+86138) and country.
+phone_prefix = phones.prefix_of
 
 
 def phone_country(phone: str) -> str:
-    try:
-        region = phonenumbers.region_code_for_number(phonenumbers.parse(phone, None))
-    except phonenumbers.NumberParseException:
-        return "?"
-    return region or "?"
+    return phones.country_of(phone) or "?"
 
 
 def grouped(start: datetime, key) -> list[Tally]:

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select
 
 from core import settings
-from core.admins import normalise_phone
+from core.phones import parse_phone
 from extensions import db
 from models import DeliveryAttempt
 from services.notify import events
@@ -59,7 +59,7 @@ def destination_forms(raw: str) -> set[str]:
         forms.add(raw.lower())
     else:
         with suppress(ValueError):
-            forms.add(normalise_phone(raw))
+            forms.add(parse_phone(raw, check_allowed=False))
     return forms
 
 

@@ -7,7 +7,7 @@ from contextlib import suppress
 from sqlalchemy import Select, or_
 
 from core import audit
-from core.admins import normalise_phone
+from core.phones import parse_phone
 from extensions import db
 from models import Member, MemberSession
 from models.base import utcnow
@@ -31,7 +31,7 @@ def search(term: str, status: str = "") -> Select:
     if term.isdigit() and len(term) <= 9:
         conditions.append(Member.id == int(term))
     with suppress(ValueError):  # not a phone number: the other conditions still apply
-        conditions.append(Member.phone == normalise_phone(term))
+        conditions.append(Member.phone == parse_phone(term, check_allowed=False))
     return query.where(or_(*conditions))
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.admins import normalise_phone
+from core.phones import InvalidPhone, parse_phone
 from extensions import db
 from models import Member
 
@@ -28,7 +28,7 @@ def by_email(raw: str) -> Member | None:
 
 def by_phone(raw: str) -> Member | None:
     try:
-        phone = normalise_phone(raw)
-    except ValueError:
+        phone = parse_phone(raw, check_allowed=False)
+    except InvalidPhone:
         return None
     return db.session.scalar(db.select(Member).where(Member.phone == phone))

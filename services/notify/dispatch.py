@@ -11,7 +11,7 @@ panel sent it). The CLI, ``POST /api/events`` and the fan-out path all come thro
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import force_locale
@@ -19,6 +19,7 @@ from jinja2 import TemplateError
 
 from core import settings
 from core.i18n import normalise
+from core.phones import greeting_phone
 from extensions import db
 from gateways.base import Message
 from models import DeliveryAttempt, InsiteMessage, Member
@@ -54,9 +55,6 @@ class ChannelOutcome:
     destination: str = ""
     error: str = ""  # catalog code when failed or skipped
     gateway: str = ""
-
-    def as_dict(self) -> dict[str, str]:
-        return asdict(self)
 
 
 def notify(event: str, member: Member, **variables: Any) -> list[ChannelOutcome]:
@@ -140,8 +138,7 @@ def display_name(member: Any) -> str:
     """How a message greets the member: the phone with its middle masked, else the email."""
     phone = getattr(member, "phone", "") or ""
     if len(phone) >= 7:
-        national = phone[3:] if phone.startswith("+86") else phone
-        return national[:3] + "****" + national[-4:]
+        return greeting_phone(phone)
     return getattr(member, "email", "") or getattr(member, "username", "") or f"#{member.id}"
 
 

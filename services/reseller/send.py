@@ -13,10 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-import phonenumbers
-
 from core import settings
-from core.phones import InvalidPhone, parse_phone
+from core.phones import InvalidPhone, country_of, parse_phone
 from extensions import db
 from gateways.base import Message, SendResult
 from gateways.sender import may_fail_over
@@ -152,7 +150,7 @@ def _destination(account: ResellerAccount, raw: str) -> str:
         phone = parse_phone(raw, check_allowed=False)
     except InvalidPhone:
         raise Refusal("invalid_phone", 422, "not a valid phone number") from None
-    region = phonenumbers.region_code_for_number(phonenumbers.parse(phone))
+    region = country_of(phone)
     allowed = account.allowed_countries or settings.get("member.allowed_countries")
     if region not in {code.upper() for code in allowed}:
         raise Refusal("invalid_phone", 422, f"numbers in {region} are not allowed")
