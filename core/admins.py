@@ -17,13 +17,6 @@ from models import ROLE_OPERATOR, ROLE_SUPER, Admin
 ADMIN_PASSWORD_MIN = 10
 
 
-def normalise_phone(raw: str) -> str:
-    """Transitional: blueprints/admin_admins/forms.py, admin_settings/test_send.py and
-    admin_templates/editor.py still import this; they are to call
-    ``core.phones.parse_phone(raw, check_allowed=False)`` directly, then this goes."""
-    return parse_phone(raw, check_allowed=False)
-
-
 class AdminForm(FlaskForm):
     username = StringField(_l("Username"), validators=[
         DataRequired(), Length(min=3, max=64),

@@ -8,7 +8,8 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField, Submi
 from wtforms.validators import DataRequired, EqualTo, Length, Optional, ValidationError
 from wtforms.validators import Email as EmailValidator
 
-from core.admins import ADMIN_PASSWORD_MIN, normalise_phone
+from core.admins import ADMIN_PASSWORD_MIN
+from core.phones import parse_phone
 from models import ROLE_OPERATOR, ROLE_SUPER
 
 ROLE_CHOICES = [(ROLE_SUPER, _l("Super admin")), (ROLE_OPERATOR, _l("Operator"))]
@@ -20,7 +21,7 @@ class ContactMixin:
     def validate_phone(self, field):
         if field.data:
             try:
-                field.data = normalise_phone(field.data)
+                field.data = parse_phone(field.data, check_allowed=False)
             except ValueError:
                 raise ValidationError(_l("Enter a valid phone number.")) from None
 

@@ -26,10 +26,6 @@ class Export:
     columns: tuple[Column, ...]
 
 
-def _arg(args: Mapping[str, str], name: str) -> str:
-    return (args.get(name) or "").strip()[:254]
-
-
 def _remark(code: str) -> str:
     return catalog.message(code) if code else ""
 

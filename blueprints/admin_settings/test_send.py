@@ -10,11 +10,12 @@ from flask_wtf import FlaskForm
 from wtforms import StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from core import settings
-from core.admins import normalise_phone
+from core import catalog, settings
+from core.phones import parse_phone
 from core.settings.types import SettingError
 from gateways.base import Message, SendResult
 from services.delivery import messaging
+from services.members import lookup as member_lookup
 
 TEST_CHANNELS = ("sms", "email", "wechat")
 
@@ -40,11 +41,12 @@ class TestSendForm(FlaskForm):
 
 
 def destination_for(channel: str, raw: str) -> str:
-    """Normalise the typed destination; raises ValueError with a user message."""
+    """Normalise the destination typed for a Test send (here and in the template editor);
+    raises ValueError with a user message. In-site messages go to a member's id."""
     raw = raw.strip()
     if channel == "sms":
         try:
-            return normalise_phone(raw)
+            return parse_phone(raw, check_allowed=False)
         except ValueError:
             raise ValueError(_("Enter a valid phone number.")) from None
     if channel == "email":
@@ -52,6 +54,11 @@ def destination_for(channel: str, raw: str) -> str:
             return settings.lookup("email.smtp.from_address").convert(raw) or raw
         except SettingError as exc:
             raise ValueError(str(exc.args[0])) from None
+    if channel == "insite":
+        member = member_lookup.find(raw)
+        if member is None:
+            raise ValueError(catalog.message("member_not_found"))
+        return str(member.id)
     return raw
 
 

@@ -13,18 +13,17 @@ from flask_babel import gettext as _
 from jinja2 import TemplateError
 from werkzeug.wrappers import Response
 
+from blueprints.admin_settings.test_send import destination_for
 from blueprints.admin_templates.forms import TemplateForm
 from core import catalog
-from core.admins import normalise_phone
 from extensions import db
 from gateways.base import Message, SendResult
 from models import DeliveryAttempt, InsiteMessage
 from models.delivery import STATUS_SENT
 from services.delivery import messaging
-from services.members import lookup as member_lookup
 from services.notify import dispatch as notify
 from services.notify import events
-from services.notify.events import EMAIL, INSITE, SMS
+from services.notify.events import INSITE
 from services.templates import rendering
 from services.templates import store as template_store
 from services.templates import validation as template_validation
@@ -66,7 +65,7 @@ def test_send(event: events.Event, channel: str, form: TemplateForm) -> dict[str
     if rendered is None:
         return {"problems": True}
     try:
-        to = _destination(channel, form.destination.data)
+        to = destination_for(channel, form.destination.data)
     except ValueError as exc:
         form.destination.errors = [str(exc)]
         return {"problems": True, "preview": rendered}
@@ -97,23 +96,6 @@ def _refuse(form: TemplateForm, problems: list[template_validation.Problem]) -> 
     for problem in problems:
         form[problem.part].errors = [*form[problem.part].errors, str(problem)]
     flash(f"[template_invalid] {catalog.message('template_invalid')}", "danger")
-
-
-def _destination(channel: str, raw: str) -> str:
-    raw = raw.strip()
-    if channel == SMS:
-        try:
-            return normalise_phone(raw)
-        except ValueError:
-            raise ValueError(_("Enter a valid phone number.")) from None
-    if channel == EMAIL and "@" not in raw:
-        raise ValueError(_("Enter a valid email address."))
-    if channel == INSITE:
-        member = member_lookup.find(raw)
-        if member is None:
-            raise ValueError(catalog.message("member_not_found"))
-        return str(member.id)
-    return raw
 
 
 def _insite_test(event: events.Event, member_id: str, rendered: rendering.Rendered) -> SendResult:

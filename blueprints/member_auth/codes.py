@@ -37,11 +37,11 @@ EMAIL_SCENES = ("reset_password",)  # anonymous scenes that may send to an email
 
 
 def send_rate() -> str:
-    return current_app.config.get("HERALD_CODE_SEND_RATE", "5 per minute; 30 per hour")
+    return current_app.config["HERALD_CODE_SEND_RATE"]
 
 
 def check_rate() -> str:
-    return current_app.config.get("HERALD_CODE_CHECK_RATE", "10 per minute; 60 per hour")
+    return current_app.config["HERALD_CODE_CHECK_RATE"]
 
 
 def _breached(_limit) -> None:
