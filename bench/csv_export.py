@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from core import clock
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -30,9 +32,8 @@ def peak_rss_mb() -> float:
 
 
 def fill(db, model, rows: int) -> None:
-    from models.base import utcnow
 
-    now = utcnow()
+    now = clock.now()
     for start in range(0, rows, CHUNK):
         db.session.execute(insert(model), [
             {"scene": "register", "channel": "sms", "destination": f"+86139{i:08d}",

@@ -1,16 +1,28 @@
-"""The clock the code service and the send limits read; tests replace ``now``."""
+"""The one clock of Herald: every "now" of the product is ``clock.now()``.
+
+Model column defaults call it too, so a test that holds the clock (the ``frozen`` fixture,
+``tests/conftest.py``) moves every timestamp Herald writes or compares, rows included, and
+never has to edit a row to make time pass. Provider protocols (request timestamps, signed
+API timestamps) read the wall clock instead: the other side compares them with its own.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from models.base import utcnow
+_held: datetime | None = None  # set only through hold(), by tests
 
 
 def now() -> datetime:
-    """Aware UTC now. Monkeypatch ``core.clock.now`` to move time in tests."""
-    return utcnow()
+    """Aware UTC now (or the held moment)."""
+    return _held if _held is not None else datetime.now(UTC)
+
+
+def hold(moment: datetime | None) -> None:
+    """Stop the clock at ``moment`` (aware UTC); ``None`` lets it run again."""
+    global _held
+    _held = moment
 
 
 def next_midnight(moment: datetime, timezone: str) -> datetime:

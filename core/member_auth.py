@@ -16,9 +16,9 @@ from typing import Any
 
 from flask import g, request, session
 
+from core import clock
 from core.sessions import Lifetime, open_session, sign_in_required
 from extensions import db
-from models.base import utcnow
 from models.member import Member
 from models.member_session import MemberSession
 
@@ -46,7 +46,7 @@ def login_member(member: Member) -> MemberSession:
     row = MemberSession(member_id=member.id, ip=(request.remote_addr or "")[:45],
                         user_agent=(request.user_agent.string or "")[:255])
     db.session.add(row)
-    member.last_login_at = utcnow()
+    member.last_login_at = clock.now()
     db.session.commit()
     session[SESSION_KEY] = row.key
     g._current_member = member
@@ -67,7 +67,7 @@ def revoke_all(member: Member, keep_current: bool = True) -> int:
     current = session.get(SESSION_KEY)
     if keep_current and current:
         query = query.where(MemberSession.key != current)
-    result = db.session.execute(query.values(revoked_at=utcnow()))
+    result = db.session.execute(query.values(revoked_at=clock.now()))
     db.session.commit()
     return result.rowcount or 0
 
@@ -116,4 +116,4 @@ def _revoke(key: str | None) -> None:
     if key:
         db.session.execute(db.update(MemberSession)
                            .where(MemberSession.key == key, MemberSession.revoked_at.is_(None))
-                           .values(revoked_at=utcnow()))
+                           .values(revoked_at=clock.now()))

@@ -25,10 +25,9 @@ from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 from werkzeug.test import EnvironBuilder
 
-from core import crypto, settings
+from core import clock, crypto, settings
 from extensions import db
 from models import LoginSession, PendingAction
-from models.base import utcnow
 
 PENDING_LIFETIME = timedelta(minutes=15)
 
@@ -41,7 +40,7 @@ def _session_row() -> LoginSession | None:
 def window_open() -> bool:
     """Whether this admin's *current session* confirmed a code within the window."""
     row = _session_row()
-    return bool(row and row.protected_until and row.protected_until > utcnow())
+    return bool(row and row.protected_until and row.protected_until > clock.now())
 
 
 def require(action: str):
@@ -88,7 +87,7 @@ def pending_for(key: str) -> PendingAction | None:
     if (pending is None or pending.used_at is not None
             or pending.admin_id != current_user.id
             or pending.session_key != current_user.session_key
-            or utcnow() - pending.created_at > PENDING_LIFETIME):
+            or clock.now() - pending.created_at > PENDING_LIFETIME):
         return None
     return pending
 
@@ -96,7 +95,7 @@ def pending_for(key: str) -> PendingAction | None:
 def open_window() -> None:
     row = _session_row()
     minutes = settings.get("basic.protection_window_minutes")
-    row.protected_until = utcnow() + timedelta(minutes=minutes)
+    row.protected_until = clock.now() + timedelta(minutes=minutes)
     db.session.commit()
 
 
@@ -116,7 +115,7 @@ def replay(pending: PendingAction):
     passed stay as they are. The before_request hooks ran when the action was parked (by
     this admin, in this session: ``pending_for``) and are not run a second time.
     """
-    pending.used_at = utcnow()
+    pending.used_at = clock.now()
     db.session.commit()  # spent before it runs: a second confirmation finds nothing
     parked = RequestContext(current_app._get_current_object(), _parked_environ(pending),
                             session=session._get_current_object())

@@ -15,10 +15,9 @@ from typing import Any, TypeVar
 
 from flask import jsonify, redirect, request, url_for
 
-from core import catalog
+from core import catalog, clock
 from core.routing import wants_json
 from extensions import db
-from models.base import utcnow
 
 Row = TypeVar("Row")
 
@@ -40,7 +39,7 @@ def open_session(model: type[Row], key: str, lifetime: Lifetime,
     row = db.session.scalar(db.select(model).where(model.key == key))
     if row is None or row.revoked_at is not None or not account(row).active:
         return None
-    now = utcnow()
+    now = clock.now()
     if now - row.last_seen_at > lifetime.idle or now - row.created_at > lifetime.absolute:
         row.revoked_at = now
         db.session.commit()

@@ -9,8 +9,9 @@ from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 ROLE_SUPER = "super"
 ROLE_OPERATOR = "operator"
@@ -30,7 +31,7 @@ class Admin(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Ask for an admin_login code after the password (a Basic setting can force it for all).
     login_code: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     # Set by the user loader: Flask-Login stores the *session* key, not the admin id, so
@@ -60,8 +61,8 @@ class LoginSession(db.Model):
     admin_id: Mapped[int] = mapped_column(ForeignKey("admins.id", ondelete="CASCADE"), index=True)
     ip: Mapped[str] = mapped_column(String(45), default="")
     user_agent: Mapped[str] = mapped_column(String(255), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     # Operation protection: a confirmed code covers this session until then.
     protected_until: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 ALERT_HOURLY_CEILING = "hourly_ceiling"
 
@@ -21,5 +22,5 @@ class SiteAlert(db.Model):
     kind: Mapped[str] = mapped_column(String(32), index=True)
     message: Mapped[str] = mapped_column(String(500), default="")  # English, for logs / CLI
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # for the banner text
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import String, event
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 from models.replay import ReplayKey
 
 KIND_EVENTS = "events"  # POST /api/events
@@ -28,7 +29,7 @@ class ApiClient(db.Model):
     api_key_hash: Mapped[str] = mapped_column(String(64))
     sign_key: Mapped[str] = mapped_column(String(500))  # Fernet token of the HMAC key
     active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 BLOCK_PHONE = "phone"  # one E.164 number
 BLOCK_PREFIX = "prefix"  # E.164 digits a number starts with, e.g. +8617
@@ -26,4 +27,4 @@ class Block(db.Model):
     value: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(String(255), default="")
     created_by: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 # What happened to a send request (the log's "send result").
 CODE_PENDING = "pending"  # stored, the gateway call has not answered yet
@@ -42,7 +43,7 @@ class VerificationCode(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     scene: Mapped[str] = mapped_column(String(32))
     channel: Mapped[str] = mapped_column(String(16))
     destination: Mapped[str] = mapped_column(String(254))  # E.164 phone or lower-case email
@@ -55,7 +56,7 @@ class VerificationCode(db.Model):
     code_hint: Mapped[str] = mapped_column(String(8), default="")  # first digits, for masking
     code_length: Mapped[int] = mapped_column(default=0)
     attempts: Mapped[int] = mapped_column(default=0)  # wrong tries, carried over to new codes
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default=CODE_PENDING)
     error: Mapped[str] = mapped_column(String(40), default="")  # catalog code
@@ -85,7 +86,7 @@ class SendCounter(db.Model):
 
     key: Mapped[str] = mapped_column(String(191), primary_key=True)
     count: Mapped[int] = mapped_column(default=0)
-    resets_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    resets_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
 
 
 class CaptchaFlag(db.Model):

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 STATUS_SENT = "sent"
 STATUS_FAILED = "failed"
@@ -32,7 +33,7 @@ class DeliveryAttempt(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     channel: Mapped[str] = mapped_column(String(16))
     gateway: Mapped[str] = mapped_column(String(32))
     destination: Mapped[str] = mapped_column(String(254))
@@ -62,7 +63,7 @@ class OutboxMessage(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int | None] = mapped_column(
         ForeignKey("delivery_attempts.id", ondelete="CASCADE"), nullable=True, index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     channel: Mapped[str] = mapped_column(String(16))
     destination: Mapped[str] = mapped_column(String(254), index=True)
     purpose: Mapped[str] = mapped_column(String(64), default="")

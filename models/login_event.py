@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 WHO_ADMIN = "admin"
 WHO_MEMBER = "member"
@@ -23,7 +24,7 @@ class LoginEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     who: Mapped[str] = mapped_column(String(8))  # admin | member
     username: Mapped[str] = mapped_column(String(254))  # as typed (phone, email, username)
     account_id: Mapped[int | None] = mapped_column(nullable=True)
@@ -52,5 +53,5 @@ class PendingAction(db.Model):
     path: Mapped[str] = mapped_column(String(500))
     view_args: Mapped[str] = mapped_column(String(1000), default="{}")  # JSON
     form: Mapped[str] = mapped_column(Text)  # Fernet token of the JSON form pairs
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

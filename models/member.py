@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 MEMBER_ACTIVE = "active"
 MEMBER_DISABLED = "disabled"
@@ -29,7 +30,7 @@ class Member(db.Model):
     protection_question: Mapped[str] = mapped_column(String(200), default="")
     protection_answer_hash: Mapped[str] = mapped_column(String(255), default="")
     wechat_openid: Mapped[str] = mapped_column(String(64), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
     @property

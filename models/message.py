@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 from models.member import Member
 
 ORIGIN_INSITE = "insite"  # rendered from the event's in-site template
@@ -30,7 +31,7 @@ class InsiteMessage(db.Model):
     # An SMS copy stays out of the member's inbox when the same dispatch already left an
     # in-site message there: the admin still sees it, the member sees no duplicate.
     in_inbox: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     deleted: Mapped[bool] = mapped_column(default=False)  # by the member; admins still see it
 

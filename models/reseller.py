@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core import clock
 from extensions import db
 from models.api_client import ApiClient
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 DEFAULT_RATE_PER_MINUTE = 60
 
@@ -60,7 +61,7 @@ class ResellerTemplate(db.Model):
     variables: Mapped[list[str]] = mapped_column(JSON, default=list)
     provider_template_code: Mapped[str] = mapped_column(String(64), default="")
     enabled: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
 
 class ResellerRequest(db.Model):
@@ -80,4 +81,4 @@ class ResellerRequest(db.Model):
     body_hash: Mapped[str] = mapped_column(String(64))  # the same key with another body is refused
     status: Mapped[int | None] = mapped_column(nullable=True)  # None while pending
     answer: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)

@@ -7,8 +7,9 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 
 class SettingValue(db.Model):
@@ -21,4 +22,4 @@ class SettingValue(db.Model):
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)

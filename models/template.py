@@ -14,8 +14,9 @@ from typing import Any
 from sqlalchemy import JSON, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core import clock
 from extensions import db
-from models.base import UTCDateTime, utcnow
+from models.base import UTCDateTime
 
 
 class MessageTemplate(db.Model):
@@ -41,7 +42,7 @@ class MessageTemplate(db.Model):
     html: Mapped[str] = mapped_column(Text, default="")
     template_code: Mapped[str] = mapped_column(String(64), default="")
     params: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)
     updated_by: Mapped[str] = mapped_column(String(64), default="")
 
     def parts(self) -> dict[str, Any]:
@@ -60,4 +61,4 @@ class EventSetting(db.Model):
     email: Mapped[bool] = mapped_column(default=False)
     insite: Mapped[bool] = mapped_column(default=False)
     wechat: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)

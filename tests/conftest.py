@@ -13,11 +13,14 @@ import os
 import re
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
+
+from core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -229,9 +232,33 @@ class AuthActions:
 
         from extensions import db
         from models import LoginSession
-        from models.base import utcnow
 
         db.session.execute(db.update(LoginSession).where(
             LoginSession.admin_id == self.admin.id).values(
-            protected_until=utcnow() + timedelta(minutes=minutes)))
+            protected_until=clock.now() + timedelta(minutes=minutes)))
         db.session.commit()
+
+
+@pytest.fixture
+def frozen():
+    """Herald's clock held still and moved by hand: ``frozen.move(minutes=11)``.
+
+    Every timestamp Herald writes or compares follows it (``core.clock``), so a test makes
+    time pass this way and never by editing rows.
+    """
+
+    class HeldClock:
+        def __init__(self) -> None:
+            self.now = clock.now().replace(microsecond=0)
+            clock.hold(self.now)
+
+        def __call__(self):
+            return self.now
+
+        def move(self, **delta) -> None:
+            self.now += timedelta(**delta)
+            clock.hold(self.now)
+
+    held = HeldClock()
+    yield held
+    clock.hold(None)

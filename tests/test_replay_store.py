@@ -25,21 +25,6 @@ def later(minutes: int = 10):
     return clock.now() + timedelta(minutes=minutes)
 
 
-@pytest.fixture
-def frozen(monkeypatch):
-    """The store's clock, moved by hand: ``frozen.move(minutes=2)``."""
-
-    class Clock:
-        now = clock.now().replace(microsecond=0)
-
-        def move(self, **delta) -> None:
-            self.now += timedelta(**delta)
-
-    fake = Clock()
-    monkeypatch.setattr(clock, "now", lambda: fake.now)
-    return fake
-
-
 @pytest.mark.parametrize("namespace", NAMESPACES)
 def test_a_key_is_claimed_once_in_each_namespace(app, namespace):
     assert replay.claim(namespace, "key-0001", later())

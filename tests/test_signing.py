@@ -4,11 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from core import api_auth, crypto, replay, settings, signing
+from core import api_auth, clock, crypto, replay, settings, signing
 from extensions import db
 from models import ApiClient
 from models.api_client import NONCES, nonce_key
-from models.base import utcnow
 
 BODY = b'{"event": "server_opened"}'
 
@@ -114,7 +113,7 @@ def test_a_huge_timestamp_is_expired_not_a_crash(client_row):
 def test_nonces_are_remembered_for_twice_the_largest_tolerance(client_row):
     largest = settings.lookup("api.timestamp_tolerance_seconds").maximum
     assert api_auth.NONCE_WINDOW == timedelta(seconds=2 * largest) >= timedelta(minutes=10)
-    now = utcnow()
+    now = clock.now()
     for age in (29, 31):  # used that long ago: remembered until NONCE_WINDOW after the use
         replay.claim(NONCES, nonce_key(client_row.id, f"used-{age}-minutes-ago"),
                      now - timedelta(minutes=age) + api_auth.NONCE_WINDOW)

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from blueprints.admin_admins.forms import AdminEditForm, PasswordForm, ProfileForm
 from blueprints.guards import admin_blueprint, super_admin_required
-from core import audit, protection, settings
+from core import audit, clock, protection, settings
 from core.admins import AdminForm, create_admin
 from core.audit import client_ip
 from core.paging import paginate
@@ -16,7 +16,6 @@ from core.passwords import hash_password
 from extensions import db
 from gateways.base import Message
 from models import ROLE_SUPER, Admin, LoginSession
-from models.base import utcnow
 from services.delivery import messaging
 
 bp = admin_blueprint("admin_admins", __name__, "/admins")
@@ -150,7 +149,7 @@ def _end_sessions(admin: Admin, keep: str | None = None) -> None:
                                           LoginSession.revoked_at.is_(None))
     if keep:
         query = query.where(LoginSession.key != keep)
-    db.session.execute(query.values(revoked_at=utcnow()))
+    db.session.execute(query.values(revoked_at=clock.now()))
 
 
 def _last_super_refusal(admin: Admin, role: str, active: bool) -> str | None:

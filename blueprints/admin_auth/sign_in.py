@@ -9,12 +9,11 @@ import time
 from flask import redirect, request, session, url_for
 from flask_login import login_user
 
-from core import settings
+from core import clock, settings
 from core.audit import client_ip
 from core.passwords import hash_password, needs_rehash, verify_password
 from extensions import db
 from models import Admin, LoginSession
-from models.base import utcnow
 from models.login_event import WHO_ADMIN
 from services.sign_in import guard as login_guard
 from services.sign_in import notice as login_notice
@@ -61,7 +60,7 @@ def start_session(admin: Admin) -> LoginSession:
     row = LoginSession(admin_id=admin.id, ip=client_ip(),
                        user_agent=(request.user_agent.string or "")[:255])
     db.session.add(row)
-    admin.last_login_at = utcnow()
+    admin.last_login_at = clock.now()
     db.session.commit()
     admin.session_key = row.key
     login_user(admin)

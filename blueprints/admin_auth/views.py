@@ -13,11 +13,10 @@ from blueprints.admin_auth.sign_in import (
     code_required,
     finish_login,
 )
-from core import catalog
+from core import catalog, clock
 from core.routing import safe_next
 from extensions import db, limiter
 from models import LoginSession
-from models.base import utcnow
 from models.login_event import WHO_ADMIN
 from services.sign_in import guard as login_guard
 
@@ -54,7 +53,7 @@ def logout():
     key = current_user.session_key
     row = db.session.scalar(db.select(LoginSession).where(LoginSession.key == key))
     if row is not None:
-        row.revoked_at = utcnow()
+        row.revoked_at = clock.now()
         db.session.commit()
     logout_user()
     session.clear()

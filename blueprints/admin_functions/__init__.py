@@ -6,9 +6,8 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.guards import admin_blueprint, super_admin_required
-from core import audit, protection, settings
+from core import audit, clock, protection, settings
 from extensions import cache, db
-from models.base import utcnow
 from services.delivery import messaging
 
 bp = admin_blueprint("admin_functions", __name__, "/functions")
@@ -46,7 +45,7 @@ def export():
     db.session.commit()
     body = json.dumps(settings.export(with_secrets=with_secrets), ensure_ascii=False,
                       indent=2, sort_keys=True)
-    name = f"herald-settings-{utcnow():%Y%m%d-%H%M%S}.json"
+    name = f"herald-settings-{clock.now():%Y%m%d-%H%M%S}.json"
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": f"attachment; filename={name}", "Cache-Control": "no-store"})
 

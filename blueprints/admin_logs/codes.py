@@ -11,7 +11,6 @@ from core.paging import requested_page, requested_per_page
 from extensions import db
 from gateways.base import gateway_class
 from models.alert import SiteAlert
-from models.base import utcnow
 from models.code import CODE_STATUSES, VerificationCode
 from models.delivery import DeliveryAttempt
 from models.member import Member
@@ -92,7 +91,7 @@ def reveal_code(code_id: int):
 def resolve_alert(alert_id: int):
     alert = db.get_or_404(SiteAlert, alert_id)
     if alert.resolved_at is None:
-        alert.resolved_at = utcnow()
+        alert.resolved_at = clock.now()
         audit.record("alert.resolve", target=f"{alert.kind}#{alert.id}")
         db.session.commit()
         flash(_("Alert marked as handled."), "success")

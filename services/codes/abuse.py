@@ -13,10 +13,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import case, func
 
-from core import phones
+from core import clock, phones
 from extensions import db
 from models import SiteAlert, VerificationCode
-from models.base import utcnow
 from models.code import CODE_SENT
 
 WINDOW_HOURS = 24
@@ -37,7 +36,7 @@ class Tally:
 
 
 def since(now: datetime | None = None) -> datetime:
-    return (now or utcnow()) - timedelta(hours=WINDOW_HOURS)
+    return (now or clock.now()) - timedelta(hours=WINDOW_HOURS)
 
 
 def _tallies(column, start: datetime, where=()) -> list[Tally]:
@@ -84,7 +83,7 @@ def grouped(start: datetime, key) -> list[Tally]:
 
 def hourly(now: datetime | None = None) -> list[tuple[datetime, int]]:
     """Requests in each of the last 24 hours, oldest first (one indexed count per hour)."""
-    end = (now or utcnow()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    end = (now or clock.now()).replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
     buckets = []
     for hours_back in range(WINDOW_HOURS, 0, -1):
         start = end - timedelta(hours=hours_back)

@@ -10,13 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from core import clock
 from extensions import db
 from gateways.aliyun_status import query_send_details
 from gateways.base import SendResult
 from gateways.status import DELIVERED, UNDELIVERED, DeliveryReport, StatusQueryFailed
 from gateways.tencent_status import pull_send_status
 from models import DeliveryAttempt
-from models.base import utcnow
 from models.delivery import STATUS_SENT
 
 # Gateways whose delivery status Herald can ask for, and the one that reports by itself.
@@ -40,14 +40,14 @@ class PollSummary:
 
 def apply(row: DeliveryAttempt, report: DeliveryReport) -> bool:
     """Store ``report`` on ``row``; True when its delivery status changed. No commit."""
-    row.delivery_checked_at = utcnow()
+    row.delivery_checked_at = clock.now()
     if row.delivery_status in FINAL and report.status not in FINAL:
         return False  # out-of-order report: a final answer is never undone
     changed = (row.delivery_status, row.delivery_error) != (report.status, report.error[:255])
     row.delivery_status = report.status
     row.delivery_error = report.error[:255]
     if report.status == DELIVERED:
-        row.delivered_at = report.at or utcnow()
+        row.delivered_at = report.at or clock.now()
     return changed
 
 
@@ -65,7 +65,7 @@ def apply_by_id(gateway: str, report: DeliveryReport) -> DeliveryAttempt | None:
 
 def pending(gateway: str, hours: int) -> list[DeliveryAttempt]:
     """Sent attempts of ``gateway`` from the last ``hours`` with no final report."""
-    since = utcnow() - timedelta(hours=hours)
+    since = clock.now() - timedelta(hours=hours)
     return list(db.session.scalars(
         db.select(DeliveryAttempt)
         .where(DeliveryAttempt.gateway == gateway, DeliveryAttempt.status == STATUS_SENT,
@@ -111,7 +111,7 @@ def _poll_aliyun(gateway, rows: list[DeliveryAttempt], summary: PollSummary) -> 
         report = query_send_details(gateway, row.destination, row.message_id, row.created_at)
         summary.checked += 1
         if report is None:
-            row.delivery_checked_at = utcnow()
+            row.delivery_checked_at = clock.now()
         elif apply(row, report):
             summary.updated += 1
 

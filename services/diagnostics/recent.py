@@ -12,9 +12,9 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
+from core import clock
 from extensions import db
 from models import DeliveryAttempt, VerificationCode
-from models.base import utcnow
 from models.delivery import STATUS_SKIPPED
 from services.diagnostics.context import SINKS, Context, GatewayInUse
 from services.diagnostics.result import FAIL, OK, WARN, CheckResult
@@ -42,7 +42,7 @@ def answers(used: GatewayInUse) -> list[CheckResult]:
         db.select(DeliveryAttempt)
         .where(DeliveryAttempt.channel == used.channel, DeliveryAttempt.gateway == used.name,
                DeliveryAttempt.status != STATUS_SKIPPED,
-               DeliveryAttempt.created_at >= utcnow() - WINDOW)
+               DeliveryAttempt.created_at >= clock.now() - WINDOW)
         .order_by(DeliveryAttempt.id.desc()).limit(SCAN))
     results, seen = [], set()
     for row in rows:
@@ -70,7 +70,7 @@ def code_limit_refusals() -> CheckResult | None:
     count = db.session.scalar(
         db.select(func.count()).select_from(VerificationCode)
         .where(VerificationCode.error == "code_limit",
-               VerificationCode.created_at >= utcnow() - WINDOW)) or 0
+               VerificationCode.created_at >= clock.now() - WINDOW)) or 0
     if not count:
         return None
     return CheckResult("recent", _l("Code requests refused at the daily cap"), status=WARN,

@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from core import clock
 from core.phones import InvalidPhone, parse_phone
 from extensions import db
 from models import DeliveryAttempt, InsiteMessage, Member, VerificationCode
-from models.base import utcnow
 from models.delivery import DELIVERY_DELIVERED, STATUS_SENT
 from services.notify import events
 from services.notify import matrix as event_settings
@@ -101,7 +101,7 @@ def trace(query: str = "", member_id: int | None = None, days: int = 7) -> Trace
     days = max(1, min(int(days), MAX_DAYS))
     destinations, member = resolve(query, member_id)
     result = Trace(query, destinations, member, days)
-    since = utcnow() - timedelta(days=days)
+    since = clock.now() - timedelta(days=days)
     result.rows = _rows(destinations, since)
     result.matrix = [(events.get(name), switches)
                      for name, switches in event_settings.matrix().items()]

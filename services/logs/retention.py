@@ -13,10 +13,9 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
-from core import settings
+from core import clock, settings
 from extensions import db
 from models import AuditEntry, DeliveryAttempt, LoginEvent, OutboxMessage, VerificationCode
-from models.base import utcnow
 from services.codes import code_log
 
 BATCH = 5000
@@ -40,7 +39,7 @@ LOGS = (
 
 def cutoff(log: Log, now: datetime | None = None) -> datetime | None:
     days = int(settings.get(log.setting))
-    return None if days <= 0 else (now or utcnow()) - timedelta(days=days)
+    return None if days <= 0 else (now or clock.now()) - timedelta(days=days)
 
 
 def prune(now: datetime | None = None, dry_run: bool = False) -> dict[str, int]:

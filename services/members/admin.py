@@ -6,11 +6,10 @@ from contextlib import suppress
 
 from sqlalchemy import Select, or_
 
-from core import audit
+from core import audit, clock
 from core.phones import parse_phone
 from extensions import db
 from models import Member, MemberSession
-from models.base import utcnow
 from models.member import MEMBER_ACTIVE, MEMBER_DISABLED
 from services.notify import dispatch as notify
 
@@ -51,7 +50,7 @@ def set_status(member: Member, status: str) -> bool:
     if status == MEMBER_DISABLED:
         db.session.execute(db.update(MemberSession).where(
             MemberSession.member_id == member.id, MemberSession.revoked_at.is_(None))
-            .values(revoked_at=utcnow()))
+            .values(revoked_at=clock.now()))
     db.session.commit()
     return True
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import Select
 
+from core import clock
 from extensions import db
 from models import InsiteMessage, Member
-from models.base import utcnow
 
 
 def visible(member: Member) -> Select:
@@ -29,7 +29,7 @@ def get(member: Member, message_id: int) -> InsiteMessage | None:
 
 def mark_read(message: InsiteMessage) -> None:
     if message.read_at is None:
-        message.read_at = utcnow()
+        message.read_at = clock.now()
         db.session.commit()
 
 
@@ -38,7 +38,7 @@ def mark_all_read(member: Member) -> int:
         db.update(InsiteMessage)
         .where(InsiteMessage.member_id == member.id, InsiteMessage.read_at.is_(None),
                InsiteMessage.deleted.is_(False))
-        .values(read_at=utcnow()))
+        .values(read_at=clock.now()))
     db.session.commit()
     return result.rowcount or 0
 
@@ -46,5 +46,5 @@ def mark_all_read(member: Member) -> int:
 def delete(message: InsiteMessage) -> None:
     """Hidden from the member; admins keep it (it may be the proof an SMS was sent)."""
     message.deleted = True
-    message.read_at = message.read_at or utcnow()
+    message.read_at = message.read_at or clock.now()
     db.session.commit()

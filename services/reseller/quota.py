@@ -7,9 +7,9 @@ PostgreSQL and MariaDB alike, because the database checks and writes in one stat
 
 from __future__ import annotations
 
+from core import clock
 from extensions import db
 from models import ResellerAccount
-from models.base import utcnow
 
 
 def take_one(account_id: int) -> bool:
@@ -29,7 +29,7 @@ def remaining(account_id: int) -> int:
 
 def count_result(account_id: int, sent: bool, refund: bool) -> None:
     """Count a send in the usage figures; ``refund`` gives its message back. Commits."""
-    values: dict = {"last_sent_at": utcnow()}
+    values: dict = {"last_sent_at": clock.now()}
     if sent:
         values["sent_count"] = ResellerAccount.sent_count + 1
     else:

@@ -11,12 +11,11 @@ from datetime import timedelta
 
 from flask import request
 
-from core import settings
+from core import clock, settings
 from core.audit import client_ip
 from core.log_text import one_line
 from extensions import db
 from models import LoginEvent
-from models.base import utcnow
 
 
 def typed(username: str) -> str:
@@ -37,7 +36,7 @@ def record(who: str, username: str, success: bool, account_id: int | None = None
 def locked_out(who: str, username: str) -> bool:
     """Whether this username, or the client's IP, has failed too often lately."""
     threshold = settings.get("basic.lockout_threshold")
-    since = utcnow() - timedelta(minutes=settings.get("basic.lockout_minutes"))
+    since = clock.now() - timedelta(minutes=settings.get("basic.lockout_minutes"))
     username = typed(username)
     last_success = db.session.scalar(
         db.select(db.func.max(LoginEvent.created_at)).where(

@@ -8,11 +8,10 @@ import logging
 from flask import current_app
 from flask_babel import format_datetime
 
-from core import settings
+from core import clock, settings
 from core.audit import client_ip
 from extensions import db
 from models import ROLE_SUPER, Admin
-from models.base import utcnow
 from services.notify import dispatch as notify
 
 log = logging.getLogger(__name__)
@@ -30,7 +29,7 @@ def recipients(admin: Admin) -> list[Admin]:
 def send(admin: Admin) -> None:
     """Best effort: a notice that cannot go out must not stop the sign-in."""
     values = {"admin_name": admin.username, "login_ip": client_ip(),
-              "login_time": format_datetime(utcnow(), "yyyy-MM-dd HH:mm:ss")}
+              "login_time": format_datetime(clock.now(), "yyyy-MM-dd HH:mm:ss")}
     for person in recipients(admin):
         try:
             notify.notify(EVENT, person, **values)

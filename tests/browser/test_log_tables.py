@@ -11,9 +11,9 @@ from datetime import timedelta
 
 import pytest
 
+from core import clock
 from extensions import db
 from models import DeliveryAttempt, VerificationCode
-from models.base import utcnow
 from tests.browser.conftest import shot, sign_in
 
 pytestmark = pytest.mark.browser
@@ -31,7 +31,7 @@ WIDTHS = """() => ({page: document.documentElement.scrollWidth, viewport: innerW
 
 def seed_log() -> None:
     """A failed Alibaba send, a sent one, a refused code_limit one, and the widest cells."""
-    now = utcnow()
+    now = clock.now()
     failed = DeliveryAttempt(channel="sms", gateway="aliyun", destination="+8613800138021",
                              purpose="register", status="failed", error="content_rejected",
                              raw_code="isv.SMS_TEMPLATE_ILLEGAL", raw_message=LONG_RAW)

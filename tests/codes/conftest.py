@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 import pytest
 
-from core import clock, crypto
+from core import crypto
 from core.passwords import hash_password
 from extensions import db
 from models import Member, OutboxMessage
-from models.base import utcnow
 
 PHONE = "+8613800138001"
 NATIONAL = "13800138001"
@@ -26,25 +24,6 @@ def member(app):
     db.session.add(row)
     db.session.commit()
     return row
-
-
-@pytest.fixture
-def frozen(monkeypatch):
-    """A clock the test moves by hand: ``frozen.move(minutes=11)``."""
-
-    class Clock:
-        def __init__(self):
-            self.now = utcnow().replace(microsecond=0)
-
-        def __call__(self):
-            return self.now
-
-        def move(self, **delta):
-            self.now += timedelta(**delta)
-
-    fake = Clock()
-    monkeypatch.setattr(clock, "now", fake)
-    return fake
 
 
 def send(client, scene: str, destination: str = PHONE, **fields):

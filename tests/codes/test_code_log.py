@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from core import settings
+from core import clock, settings
 from extensions import db
 from models import SiteAlert
-from models.base import utcnow
 from models.code import CODE_FAILED, CODE_SENT, VerificationCode
 from services.codes import code_log
 from tests.codes.conftest import send
@@ -17,7 +16,7 @@ ZH = {"Accept-Language": "zh-CN"}
 
 
 def add_rows(count: int, **fields) -> None:
-    start = utcnow() - timedelta(hours=1)
+    start = clock.now() - timedelta(hours=1)
     for i in range(count):
         values = {"scene": "register", "channel": "sms", "destination": f"+86138{i:08d}",
                   "status": CODE_SENT, "gateway": "log", "code_hint": "47", "code_length": 6,

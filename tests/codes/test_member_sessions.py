@@ -9,7 +9,6 @@ from flask import render_template_string
 from core import member_auth
 from extensions import db
 from models import MemberSession
-from models.base import utcnow
 from tests.codes.conftest import NATIONAL, PASSWORD
 
 
@@ -44,11 +43,10 @@ def test_the_cookie_holds_only_the_random_key(client, member):
         MemberSession.key == key)) == member.id
 
 
-def test_an_idle_session_ends(client, member):
+def test_an_idle_session_ends(client, member, frozen):
     login(client)
     row = db.session.scalar(db.select(MemberSession))
-    row.last_seen_at = utcnow() - member_auth.IDLE_TIMEOUT - timedelta(minutes=1)
-    db.session.commit()
+    frozen.move(seconds=(member_auth.IDLE_TIMEOUT + timedelta(minutes=1)).total_seconds())
     assert client.get("/account/").status_code == 302
     db.session.refresh(row)
     assert row.revoked_at is not None

@@ -9,10 +9,9 @@ from datetime import timedelta
 from sqlalchemy import insert
 
 from blueprints.admin_log_export.logs import EXPORTS
-from core import settings
+from core import clock, settings
 from extensions import db
 from models import AuditEntry, Block, DeliveryAttempt, OutboxMessage, SiteAlert, VerificationCode
-from models.base import utcnow
 from services.codes import blocks, code_log
 from services.logs import export as log_export
 from tests.diagnostics.helpers import page
@@ -20,7 +19,7 @@ from tests.diagnostics.helpers import page
 
 def code_row(phone: str, ip: str = "203.0.113.9", status: str = "sent", checked=False,
              hours_ago: float = 1, **extra) -> VerificationCode:
-    now = utcnow() - timedelta(hours=hours_ago)
+    now = clock.now() - timedelta(hours=hours_ago)
     return VerificationCode(scene="register", channel="sms", destination=phone, ip=ip,
                             status=status, created_at=now, expires_at=now,
                             consumed_at=now if checked else None, **extra)
@@ -122,7 +121,7 @@ def test_csv_export_is_for_super_admins(app, client, auth):
 
 
 def add_code_rows(start: int, count: int) -> None:
-    now = utcnow()
+    now = clock.now()
     db.session.execute(insert(VerificationCode), [
         {"scene": "register", "channel": "sms", "destination": f"+86139{i:08d}",
          "ip": "203.0.113.9", "status": "sent", "created_at": now, "expires_at": now,
@@ -159,7 +158,7 @@ def test_csv_export_memory_does_not_grow_with_the_log(app):
 
 
 def test_prune_deletes_old_rows_per_log(app, runner):
-    old, new = utcnow() - timedelta(days=200), utcnow()
+    old, new = clock.now() - timedelta(days=200), clock.now()
     attempt = DeliveryAttempt(channel="sms", gateway="log", destination="+8613912345678",
                               status="sent", created_at=old)
     db.session.add_all([code_row("+8613912345678", hours_ago=24 * 200), code_row("+86139"),

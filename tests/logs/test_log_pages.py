@@ -1,8 +1,8 @@
 """The log pages show delivery status, the "check delivery" button and the export link."""
 
+from core import clock
 from extensions import db
 from models import DeliveryAttempt, VerificationCode
-from models.base import utcnow
 
 EN = {"Accept-Language": "en"}
 
@@ -28,11 +28,11 @@ def test_notification_log_shows_delivery_and_the_poll_button(client, auth):
 
 def test_code_log_shows_the_delivery_of_its_attempt(client, auth):
     attempt = sent_attempt(purpose="register", delivery_status="delivered",
-                           delivered_at=utcnow())
+                           delivered_at=clock.now())
     db.session.add(VerificationCode(scene="register", channel="sms",
                                     destination="+8613800138000", status="sent",
                                     gateway="aliyun", attempt_id=attempt.id,
-                                    expires_at=utcnow()))
+                                    expires_at=clock.now()))
     db.session.commit()
     auth.login()
     html = client.get("/admin/logs/codes", headers=EN).get_data(as_text=True)

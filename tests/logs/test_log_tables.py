@@ -11,10 +11,9 @@ import pytest
 from flask import render_template_string
 from markupsafe import escape
 
-from core import catalog
+from core import catalog, clock
 from extensions import db
 from models import DeliveryAttempt, Member, VerificationCode
-from models.base import utcnow
 from services.reseller import clients as reseller_clients
 
 EN = {"Accept-Language": "en"}
@@ -37,7 +36,7 @@ def failed_attempt(**fields) -> DeliveryAttempt:
 
 def code_log() -> str:
     db.session.add(VerificationCode(scene="register", channel="sms", destination=PHONE,
-                                    status="failed", gateway="aliyun", expires_at=utcnow(),
+                                    status="failed", gateway="aliyun", expires_at=clock.now(),
                                     **FAILURE))
     db.session.commit()
     return "/admin/logs/codes"

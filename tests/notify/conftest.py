@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core import clock
 from extensions import db
 from models import DeliveryAttempt, InsiteMessage, Member
 
@@ -85,10 +86,9 @@ def confirmed(signed_in, admin):
     from datetime import timedelta
 
     from models import LoginSession
-    from models.base import utcnow
 
     db.session.execute(db.update(LoginSession).where(LoginSession.admin_id == admin.id)
-                       .values(protected_until=utcnow() + timedelta(minutes=10)))
+                       .values(protected_until=clock.now() + timedelta(minutes=10)))
     db.session.commit()
     return signed_in
 

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
+from core import clock
 from extensions import db
 from gateways.base import Message
 from models import ApiClient, AuditEntry, DeliveryAttempt, InsiteMessage, MemberSession
-from models.base import utcnow
 from services.delivery import messaging
 from services.notify import api_clients as event_clients
 from services.notify import matrix as event_settings
@@ -89,7 +89,7 @@ def test_in_site_messages_filter_by_member_origin_and_date(signed_in):
     event_settings.save({"server_opened": event_settings.Switches(True, ("sms", "insite"))})
     notify("server_opened", one, **SERVER_VARS)
     old = InsiteMessage(member_id=two.id, title="Old notice", body="b", origin_event="x",
-                        created_at=utcnow() - timedelta(days=40))
+                        created_at=clock.now() - timedelta(days=40))
     db.session.add(old)
     db.session.commit()
 
@@ -102,7 +102,7 @@ def test_in_site_messages_filter_by_member_origin_and_date(signed_in):
     assert shown(member="13800138000") == 2
     assert shown(member=str(two.id)) == 1
     assert shown(origin="sms") == 1
-    assert shown(date_from=(utcnow() - timedelta(days=1)).date().isoformat()) == 2
+    assert shown(date_from=(clock.now() - timedelta(days=1)).date().isoformat()) == 2
     assert shown(member="nobody@x.org") == 0
 
 

@@ -1,11 +1,9 @@
 """Login log, lockout per account and per IP, and session timeouts from settings."""
 
-from datetime import timedelta
 
 from core import settings
 from extensions import db
 from models import LoginEvent, LoginSession
-from models.base import utcnow
 from tests.conftest import ADMIN_PASSWORD
 
 
@@ -45,12 +43,11 @@ def test_lockout_per_ip_across_usernames(client, auth):
     assert "登录失败次数过多" in errors(auth.login())
 
 
-def test_lockout_ends_after_the_window(client, auth):
+def test_lockout_ends_after_the_window(client, auth, frozen):
     settings.update({"basic.lockout_threshold": 3, "basic.lockout_minutes": 5})
     for _ in range(3):
         auth.login(password="wrong-password")
-    db.session.execute(db.update(LoginEvent).values(created_at=utcnow() - timedelta(minutes=6)))
-    db.session.commit()
+    frozen.move(minutes=6)
     assert auth.login().status_code == 302
 
 
@@ -62,22 +59,18 @@ def test_login_log_page(client, auth):
     assert "Wrong username or password" in html and "Total 1," in html
 
 
-def test_absolute_session_timeout_from_settings(client, auth):
+def test_absolute_session_timeout_from_settings(client, auth, frozen):
     settings.update({"basic.session_absolute_hours": 1})
     auth.login()
-    row = db.session.scalar(db.select(LoginSession))
-    row.created_at = utcnow() - timedelta(hours=1, minutes=1)
-    db.session.commit()
+    frozen.move(hours=1, minutes=1)
     assert client.get("/admin/").status_code == 302
     assert db.session.scalar(db.select(LoginSession.revoked_at)) is not None
 
 
-def test_idle_timeout_from_settings(client, auth):
+def test_idle_timeout_from_settings(client, auth, frozen):
     settings.update({"basic.session_idle_minutes": 10})
     auth.login()
-    row = db.session.scalar(db.select(LoginSession))
-    row.last_seen_at = utcnow() - timedelta(minutes=11)
-    db.session.commit()
+    frozen.move(minutes=11)
     assert client.get("/admin/").status_code == 302
 
 
