@@ -13,9 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import limits
+from babel import Locale
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent
+USUAL_DEFAULT_LANGUAGE = "zh_CN"
+
+
+def languages_in(directory: Path) -> tuple[str, ...]:
+    """The language of every catalog in ``directory`` ("zh_Hans_CN" is offered as "zh_CN"),
+    the usual default first: adding a language is adding its ``.po`` file."""
+    codes = set()
+    for catalog in directory.glob("*/LC_MESSAGES/messages.po"):
+        locale = Locale.parse(catalog.parent.parent.name)
+        codes.add(f"{locale.language}_{locale.territory}" if locale.territory else locale.language)
+    return tuple(sorted(codes, key=lambda code: (code != USUAL_DEFAULT_LANGUAGE, code)))
 INSTANCE = Path(os.environ.get("HERALD_INSTANCE_PATH", ROOT / "instance"))
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -38,7 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
     "BABEL_DEFAULT_LOCALE": "zh_CN",
     "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
-    "LANGUAGES": ("zh_CN", "en"),
+    "LANGUAGES": languages_in(ROOT / "translations"),
     "RATELIMIT_STRATEGY": "moving-window",
     "RATELIMIT_HEADERS_ENABLED": True,
     "CACHE_DEFAULT_TIMEOUT": 300,

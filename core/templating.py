@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_babel import get_locale
 
-from core import catalog
+from core import catalog, languages
 from core.i18n import normalise
 
 
@@ -34,6 +34,8 @@ def init_app(app: Flask) -> None:
         catalog_fix=catalog.fix,
         current_locale=lambda: normalise(str(get_locale())) or "zh_CN",
         url_with=url_with,
+        languages=languages.offered,
+        language_name=languages.name_of,
     )
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

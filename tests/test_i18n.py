@@ -6,7 +6,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
+
+import config
 
 ROOT = Path(__file__).resolve().parent.parent
 ZH = "zh-CN,zh;q=0.9"
@@ -219,6 +221,8 @@ FRENCH = {
      "{{ minutes }} minutes. Do not share it.", None):
         "{{ site_name }} : pour %(purpose)s, votre code est {{ code }} ({{ minutes }} min).",
     ("Server opened", "message title"): "Serveur ouvert",
+    ("English", "language name"): "Français",
+    ("EN", "language label"): "FR",
 }
 
 
@@ -233,11 +237,15 @@ def french(app, tmp_path, monkeypatch):
         po.add(msgid, text, context=context)
     folder = tmp_path / "fr" / "LC_MESSAGES"
     folder.mkdir(parents=True)
+    with open(folder / "messages.po", "wb") as handle:
+        write_po(handle, po)
     with open(folder / "messages.mo", "wb") as handle:
         write_mo(handle, po)
     babel = get_babel(app)
     monkeypatch.setattr(babel, "translation_directories",
                         [str(tmp_path), *babel.translation_directories])
+    monkeypatch.setitem(app.config, "LANGUAGES",
+                        app.config["LANGUAGES"] + config.languages_in(tmp_path))
     return "fr"
 
 
@@ -257,3 +265,20 @@ def test_a_third_language_is_one_po_file(french):
     assert rendered.subject == "Serveur ouvert"
     assert rendered.text.startswith("Your server web-1 (192.0.2.1) is ready.")
     assert catalog.message("not_found", "zh_CN") == "页面不存在"
+
+
+def test_the_shipped_languages_are_the_po_files():
+    assert config.languages_in(config.ROOT / "translations") == ("zh_CN", "en")
+
+
+def test_a_third_language_is_offered_in_the_switches_and_settings(french, client, auth):
+    from core import languages
+
+    login = client.get("/admin/login").get_data(as_text=True)
+    assert 'value="fr"' in login and "Français" in login
+    assert ("fr", "Français") in languages.choices()
+    auth.login()
+    switch = client.get("/admin/").get_data(as_text=True)
+    assert ">FR</button>" in switch and ">中文</button>" in switch
+    assert client.post("/language", data={"language": "fr", "next": "/admin/"}).status_code == 302
+    assert client.get("/admin/nope").get_data(as_text=True).count("Page introuvable") >= 1

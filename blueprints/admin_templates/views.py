@@ -10,6 +10,7 @@ from blueprints.admin_templates import editor
 from blueprints.admin_templates.forms import TemplateForm, format_mapping
 from blueprints.guards import admin_blueprint
 from core import catalog, protection
+from core.translation import supported
 from services.notify import events
 from services.notify import matrix as event_settings
 from services.notify.events import ALL_CHANNELS
@@ -58,7 +59,7 @@ def _matrix_errors(wanted: dict[str, event_settings.Switches]) -> dict[str, str]
 
 def _event_channel(name: str, channel: str, locale: str) -> events.Event:
     event = events.EVENTS.get(name)
-    if event is None or channel not in event.channels or locale not in template_store.LOCALES:
+    if event is None or channel not in event.channels or locale not in supported():
         abort(404)
     return event
 
@@ -109,6 +110,6 @@ def _render(event: events.Event, channel: str, locale: str, form: TemplateForm,
         flash(f"[invalid_input] {catalog.message('invalid_input')}", "danger")
     return render_template(
         "admin_templates/edit.html", event=event, channel=channel, locale=locale, form=form,
-        parts=template_store.CHANNEL_PARTS[channel], locales=template_store.LOCALES,
+        parts=template_store.CHANNEL_PARTS[channel], locales=supported(),
         is_customised=template_store.stored(event.name, channel, locale) is not None,
         **extra)

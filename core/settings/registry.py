@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from core import languages
 from core.settings.types import Group, Setting
 
 GROUPS: dict[str, Group] = {
@@ -61,15 +62,13 @@ def lookup(name: str) -> Setting:
         raise KeyError(f"unknown setting {name!r}") from None
 
 
-LANGUAGE_CHOICES = (("zh_CN", "简体中文"), ("en", "English"))
-
 declare(
     Setting("basic.site_name", "basic", "str", "Herald", _l("Site name"), max_length=80),
     Setting("basic.site_url", "basic", "url", "http://127.0.0.1:5000", _l("Site URL"),
             _l("The address members use; links in messages start with it.")),
     Setting("basic.default_language", "basic", "choice", "zh_CN", _l("Default language"),
             _l("Used when neither the user nor the browser chooses one."),
-            choices=LANGUAGE_CHOICES),
+            choices=languages.choices),
     Setting("basic.timezone", "basic", "timezone", "Asia/Shanghai", _l("Time zone"),
             _l("Times in pages and messages are shown in this zone.")),
 )

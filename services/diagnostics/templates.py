@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from core.translation import supported
 from services.diagnostics.context import Context
 from services.diagnostics.result import FAIL, OK, CheckResult
 from services.notify import events
 from services.notify import matrix as event_settings
 from services.templates import rendering
-from services.templates.store import LOCALES
 
 # Gateways that send by the provider's template number rather than by content.
 NEEDS_NUMBER = {"sms": frozenset({"aliyun", "tencent", "upstream"}), "wechat": frozenset({"mp"})}
@@ -44,7 +44,7 @@ def checks(context: Context) -> list[CheckResult]:
 def check(event: events.Event, channel: str, gateways: list[str]) -> list[CheckResult]:
     needs = sorted(set(gateways) & NEEDS_NUMBER.get(channel, frozenset()))
     missing_text, missing_number = [], []
-    for locale in LOCALES:
+    for locale in supported():
         try:
             parts = rendering.template_parts(event.name, channel, locale)
         except rendering.TemplateMissing:

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core import audit
+from core.translation import supported
 from extensions import db
 from models import MessageTemplate
 from services.notify import events
@@ -19,7 +20,6 @@ from services.templates import defaults as template_defaults
 from services.templates import rendering
 from services.templates import validation as template_validation
 
-LOCALES = ("zh_CN", "en")
 # The parts each channel's editor shows, in order.
 CHANNEL_PARTS = {
     SMS: ("text", "template_code", "params"),
@@ -36,10 +36,9 @@ def stored(purpose: str, channel: str, locale: str) -> MessageTemplate | None:
         MessageTemplate.locale == locale))
 
 
-def customised() -> set[tuple[str, str, str]]:
-    """(purpose, channel, locale) of every stored template: the matrix marks them."""
-    rows = db.session.execute(db.select(
-        MessageTemplate.purpose, MessageTemplate.channel, MessageTemplate.locale))
+def customised() -> set[tuple[str, str]]:
+    """(purpose, channel) of every stored template, in any language: the matrix marks them."""
+    rows = db.session.execute(db.select(MessageTemplate.purpose, MessageTemplate.channel))
     return {tuple(row) for row in rows}
 
 
@@ -108,7 +107,7 @@ def preview(event: events.Event, channel: str, parts: Mapping[str, Any]) -> rend
 
 
 def _check_target(event: events.Event, channel: str, locale: str) -> None:
-    if channel not in event.channels or locale not in LOCALES:
+    if channel not in event.channels or locale not in supported():
         raise ValueError(f"{event.name} has no {channel} template in {locale}")
 
 
