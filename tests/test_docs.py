@@ -21,3 +21,17 @@ def test_readme_names_every_configuration_variable():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in config.ENVIRONMENT:
         assert f"`{name}`" in readme, name
+
+
+def test_readme_names_every_command_group(app):
+    """Herald's own command groups (not Flask's or its extensions')."""
+    from flask import Flask
+
+    from app import register_commands
+
+    bare = Flask("bare")
+    register_commands(bare)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    groups = sorted(bare.cli.commands)
+    assert len(groups) == 6
+    assert [name for name in groups if f"flask --app app {name} " not in readme] == []

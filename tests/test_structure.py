@@ -187,6 +187,22 @@ def test_gateways_are_pure():
                          "settings:\n  " + "\n  ".join(reached))
 
 
+# Layers, lowest first: a module may import its own layer and those below it, never above.
+LAYERS = (("core", "models", "gateways", "extensions", "config"), ("services",),
+          ("blueprints", "cli", "app"))
+
+
+def layer_of(module: str) -> int:
+    top = module.split(".")[0]
+    return next(index for index, tops in enumerate(LAYERS) if top in tops)
+
+
+def test_nothing_imports_upwards():
+    upward = sorted(f"{module} -> {target}" for module, targets in GRAPH.items()
+                    for target in targets if layer_of(target) > layer_of(module))
+    assert not upward, "imports from a higher layer:\n  " + "\n  ".join(upward)
+
+
 def pins(path: Path) -> dict[str, str]:
     """``name==version`` lines of a requirements file or lock, names normalised."""
     found = {}
