@@ -7,6 +7,8 @@ hundreds of sign-ins stay fast; ``config.validate`` refuses that profile in prod
 
 from __future__ import annotations
 
+from typing import Protocol, TypeVar
+
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, has_app_context
@@ -41,3 +43,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _HASHERS[_profile()].check_needs_rehash(password_hash)
+
+
+class Account(Protocol):
+    password_hash: str
+
+    @property
+    def active(self) -> bool: ...
+
+
+AccountT = TypeVar("AccountT", bound=Account)
+
+
+def signed_in(account: AccountT | None, password: str) -> AccountT | None:
+    """``account`` when it is active and ``password`` is its own, else None: admins and
+    members alike. Costs one hash either way (an unknown account is no faster), and an
+    outdated hash is upgraded on the way."""
+    ok = verify_password(account.password_hash if account else None, password)
+    if not ok or account is None or not account.active:
+        return None
+    if needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    return account

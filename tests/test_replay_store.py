@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import threading
 from datetime import timedelta
 
 import pytest
@@ -16,6 +15,7 @@ from extensions import db
 from models import KIND_EVENTS, ApiClient, ReplayKey
 from models.api_client import NONCES, nonce_key
 from services.codes import captcha
+from tests.concurrency import at_once
 from tests.conftest import ROOT
 
 NAMESPACES = (NONCES, captcha.REPLAYS)
@@ -84,21 +84,14 @@ def test_a_long_key_is_stored_as_its_hash_and_still_claimed_once(app):
 
 def test_concurrent_claims_of_one_key_let_exactly_one_in(_app, app):
     db.session.commit()
-    threads, barrier, results = 8, threading.Barrier(8), []
+    threads = 8
 
-    def claim() -> None:
-        with _app.app_context():
-            barrier.wait()
-            won = replay.claim(captcha.REPLAYS, "contended", later())
-            db.session.commit()
-            results.append(won)
-            db.session.remove()
+    def claim() -> bool:
+        won = replay.claim(captcha.REPLAYS, "contended", later())
+        db.session.commit()
+        return won
 
-    workers = [threading.Thread(target=claim) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
+    results = at_once(_app, claim, threads)
     assert sorted(results) == [False] * (threads - 1) + [True]
 
 

@@ -11,7 +11,7 @@ from flask_login import login_user
 
 from core import clock, settings
 from core.audit import client_ip
-from core.passwords import hash_password, needs_rehash, verify_password
+from core.passwords import signed_in
 from extensions import db
 from models import Admin, LoginSession
 from models.login_event import WHO_ADMIN
@@ -26,12 +26,7 @@ CHALLENGE_SECONDS = 600
 def authenticate(username: str, password: str) -> Admin | None:
     """The active admin with these credentials, or None (same cost either way)."""
     admin = db.session.scalar(db.select(Admin).where(Admin.username == username.strip()))
-    ok = verify_password(admin.password_hash if admin else None, password)
-    if not ok or admin is None or not admin.active:
-        return None
-    if needs_rehash(admin.password_hash):
-        admin.password_hash = hash_password(password)
-    return admin
+    return signed_in(admin, password)
 
 
 def code_required(admin: Admin) -> bool:

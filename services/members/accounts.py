@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
-from core.passwords import hash_password, needs_rehash, verify_password
+from core.passwords import hash_password, signed_in
 from core.phones import InvalidPhone, parse_phone
 from extensions import db
 from models.member import MEMBER_ACTIVE, Member
@@ -59,13 +59,7 @@ def recipient_of(destination: str) -> Recipient | None:
 
 def authenticate(identifier: str, password: str) -> Member | None:
     """The active member with these credentials, or None (the same cost either way)."""
-    member = find_member(identifier)
-    ok = verify_password(member.password_hash if member else None, password)
-    if not ok or member is None or not member.active:
-        return None
-    if needs_rehash(member.password_hash):
-        member.password_hash = hash_password(password)
-    return member
+    return signed_in(find_member(identifier), password)
 
 
 class DestinationTaken(ValueError):

@@ -3,7 +3,6 @@ solved challenges live in the replay store, the code log's total in code_log_tot
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, timedelta
 
 import pytest
@@ -17,6 +16,7 @@ from services.codes import issue as codes
 from services.codes import limits as send_limits
 from services.codes.issue import CodeRequest
 from tests.codes.test_captcha import solved
+from tests.concurrency import at_once
 from tests.conftest import ROOT
 
 COUNTER_PREFIXES = ("interval:", "day:", send_limits.HOUR_KEY)
@@ -59,30 +59,8 @@ def test_expired_flags_are_pruned_with_the_counters(app, frozen):
     assert db.session.scalar(db.select(CaptchaFlag)) is None
 
 
-def _at_once(_app, work, threads: int = 6) -> list:
-    barrier, results, errors = threading.Barrier(threads), [], []
-
-    def run() -> None:
-        with _app.app_context():
-            try:
-                barrier.wait()
-                results.append(work())
-            except Exception as exc:  # any error fails the test below, with its type
-                errors.append(exc)
-            finally:
-                db.session.remove()
-
-    workers = [threading.Thread(target=run) for _ in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join(60)
-    assert not errors, errors
-    return results
-
-
 def test_concurrent_trips_of_one_ip_raise_one_flag(_app, app):
-    _at_once(_app, lambda: send_limits.flag_ip("198.51.100.7"))
+    at_once(_app, lambda: send_limits.flag_ip("198.51.100.7"))
     assert db.session.scalars(db.select(CaptchaFlag.scope)).all() == [
         captcha.ip_scope("198.51.100.7")]
 
@@ -90,7 +68,7 @@ def test_concurrent_trips_of_one_ip_raise_one_flag(_app, app):
 def test_a_solution_posted_concurrently_is_accepted_once(_app, app):
     payload = solved()
     db.session.commit()
-    assert sorted(_at_once(_app, lambda: captcha.verify(payload))) == [False] * 5 + [True]
+    assert sorted(at_once(_app, lambda: captcha.verify(payload))) == [False] * 5 + [True]
 
 
 @pytest.fixture
