@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from extensions import db
-from models import AuditEntry, EventSetting
+from models import AuditEntry, EventSetting, MessageTemplate
 from services.notify import events
 from services.notify import matrix as event_settings
 from services.notify.dispatch import notify
@@ -37,6 +37,19 @@ def test_the_matrix_renders_the_seed_layout_in_both_languages(signed_in):
     assert "SMS notice" in en and "Operation protection code" in en
     row = re.search(r'<tr id="event-register">.*?</tr>', en, re.S).group(0)
     assert row.count('type="checkbox"') == 2 and row.count(">-<") == 3  # SMS only
+
+
+def test_a_template_edited_in_any_language_is_marked_on_its_channel(signed_in):
+    db.session.add(MessageTemplate(purpose="server_opened", channel="insite", locale="en",
+                                   subject="Ready", text="Your server is ready."))
+    db.session.commit()
+    zh = signed_in.get("/admin/templates/", headers=ZH).get_data(as_text=True)
+    row = re.search(r'<tr id="event-server_opened">.*?</tr>', zh, re.S).group(0)
+    badge = "已修改</span>"
+    assert row.count(badge) == 1
+    assert row.index("站内信模板") < row.index(badge) < row.index("微信模板")
+    other = re.search(r'<tr id="event-server_renewed">.*?</tr>', zh, re.S).group(0)
+    assert badge not in other
 
 
 def test_seed_000_defaults_until_saved(app):
