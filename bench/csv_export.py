@@ -15,8 +15,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from core import clock
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -32,6 +30,7 @@ def peak_rss_mb() -> float:
 
 
 def fill(db, model, rows: int) -> None:
+    from core import clock
 
     now = clock.now()
     for start in range(0, rows, CHUNK):
