@@ -17,17 +17,7 @@ from babel import Locale
 from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parent
-USUAL_DEFAULT_LANGUAGE = "zh_CN"
-
-
-def languages_in(directory: Path) -> tuple[str, ...]:
-    """The language of every catalog in ``directory`` ("zh_Hans_CN" is offered as "zh_CN"),
-    the usual default first: adding a language is adding its ``.po`` file."""
-    codes = set()
-    for catalog in directory.glob("*/LC_MESSAGES/messages.po"):
-        locale = Locale.parse(catalog.parent.parent.name)
-        codes.add(f"{locale.language}_{locale.territory}" if locale.territory else locale.language)
-    return tuple(sorted(codes, key=lambda code: (code != USUAL_DEFAULT_LANGUAGE, code)))
+DEFAULT_LANGUAGE = "zh_CN"  # the language of the help-desk pages Herald was specified from
 INSTANCE = Path(os.environ.get("HERALD_INSTANCE_PATH", ROOT / "instance"))
 
 MIN_SECRET_KEY_LENGTH = 32
@@ -35,6 +25,16 @@ MIN_SECRET_KEY_LENGTH = 32
 
 class ConfigError(RuntimeError):
     """The configuration cannot run safely; the message says how to fix it."""
+
+
+def languages_in(directory: Path) -> tuple[str, ...]:
+    """The language of every catalog in ``directory`` ("zh_Hans_CN" is offered as "zh_CN"),
+    the default first: adding a language is adding its ``.po`` file."""
+    codes = set()
+    for catalog in directory.glob("*/LC_MESSAGES/messages.po"):
+        locale = Locale.parse(catalog.parent.parent.name)
+        codes.add(f"{locale.language}_{locale.territory}" if locale.territory else locale.language)
+    return tuple(sorted(codes, key=lambda code: (code != DEFAULT_LANGUAGE, code)))
 
 
 DEFAULTS: dict[str, Any] = {
@@ -48,7 +48,7 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session does
     "BOOTSTRAP_SERVE_LOCAL": True,
     "BOOTSTRAP_BOOTSWATCH_THEME": None,
-    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_LOCALE": DEFAULT_LANGUAGE,
     "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
     "LANGUAGES": languages_in(ROOT / "translations"),
     "RATELIMIT_STRATEGY": "moving-window",

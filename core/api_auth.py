@@ -97,4 +97,4 @@ def _accept_nonce(client: ApiClient, nonce: str) -> None:
         raise ApiAuthError("nonce_replayed", 401, "this nonce was already used")
     client.last_used_at = now
     db.session.commit()
-    replay.prune()
+    replay.prune_due()

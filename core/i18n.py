@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from babel import Locale
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 from core.translation import parsed, supported
 
-__all__ = ["LANGUAGE_SESSION_KEY", "normalise", "parsed", "select_locale", "select_timezone",
-           "supported"]
+__all__ = ["LANGUAGE_SESSION_KEY", "current_language", "normalise", "parsed", "select_locale",
+           "select_timezone", "supported"]
 
 LANGUAGE_SESSION_KEY = "language"
 
@@ -28,6 +29,12 @@ def normalise(value: str | None) -> str | None:
         if value == language or value.split("_")[0] == language.split("_")[0]:
             return language
     return None
+
+
+def current_language() -> str:
+    """The request's language as Herald stores it ("zh_CN", "en"): for work that outlives
+    the request, such as a code delivered after the answer."""
+    return normalise(str(get_locale())) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def select_locale() -> str | Locale:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Flask, request
-from flask_babel import get_locale
 
 from core import catalog, languages
-from core.i18n import normalise
+from core.i18n import current_language
 
 
 def _site_name() -> str:
@@ -32,7 +31,7 @@ def init_app(app: Flask) -> None:
         site_name=_site_name,
         catalog_message=catalog.message,
         catalog_fix=catalog.fix,
-        current_locale=lambda: normalise(str(get_locale())) or "zh_CN",
+        current_locale=current_language,
         url_with=url_with,
         languages=languages.offered,
         language_name=languages.name_of,

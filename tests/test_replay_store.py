@@ -65,6 +65,18 @@ def test_an_expired_key_may_be_claimed_again_and_prune_drops_expired_keys(app, f
     assert not replay.claim(captcha.REPLAYS, "young", later(1))
 
 
+def test_claims_prune_every_few_minutes_not_every_time(app, frozen, monkeypatch):
+    monkeypatch.setattr(replay, "_next_prune", None)
+    deletes = []
+    monkeypatch.setattr(replay, "prune", lambda: deletes.append(clock.now()) or 0)
+    for _ in range(3):
+        replay.prune_due()
+    assert deletes == [frozen.now]
+    frozen.move(seconds=replay.PRUNE_EVERY.total_seconds())
+    replay.prune_due()
+    assert deletes == [frozen.now - replay.PRUNE_EVERY, frozen.now]
+
+
 def test_an_expired_row_left_unpruned_is_taken_over_once(app, frozen):
     replay.claim(captcha.REPLAYS, "k", later(1))
     db.session.commit()

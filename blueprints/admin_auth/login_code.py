@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-
 from flask import abort, flash, redirect, render_template, session, url_for
 
 from blueprints.admin_auth.sign_in import CHALLENGE, CHALLENGE_SECONDS, finish_login
 from blueprints.admin_auth.views import bp
 from blueprints.admin_protection import ConfirmForm, channel_form, send_admin_code
-from core import catalog
+from core import catalog, clock
 from core.audit import client_ip
 from extensions import db, limiter
 from models import Admin
@@ -23,7 +21,7 @@ SCENE = "admin_login"
 
 def _challenge() -> tuple[dict, Admin]:
     challenge = session.get(CHALLENGE)
-    if not challenge or time.time() - challenge["at"] > CHALLENGE_SECONDS:
+    if not challenge or clock.now().timestamp() - challenge["at"] > CHALLENGE_SECONDS:
         session.pop(CHALLENGE, None)
         abort(redirect(url_for("admin_auth.login")))
     admin = db.session.get(Admin, challenge["admin"])

@@ -4,7 +4,6 @@ password, hand over to the code step when one is needed, open the session."""
 from __future__ import annotations
 
 import secrets
-import time
 
 from flask import redirect, request, session, url_for
 from flask_login import login_user
@@ -37,7 +36,7 @@ def begin_code_step(admin: Admin, next_url: str):
     """Password accepted: remember who is half-way in, in a fresh session."""
     session.clear()
     session[CHALLENGE] = {"admin": admin.id, "token": secrets.token_urlsafe(16),
-                          "next": next_url, "at": int(time.time())}
+                          "next": next_url, "at": int(clock.now().timestamp())}
     return redirect(url_for("admin_auth.code"))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 
 from flask import abort, flash, redirect, render_template, session, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length
 from blueprints.guards import admin_blueprint
 from core import audit, catalog, protection
 from core.audit import client_ip
-from core.i18n import normalise
+from core.i18n import current_language
 from extensions import limiter
 from services.codes import issue as codes
 from services.codes import sending
@@ -117,7 +116,7 @@ def send_admin_code(code_request: CodeRequest, *, show_provider_answer: bool) ->
     ``show_provider_answer`` adds the provider's raw answer to a failure.
     """
     try:
-        sent = sending.send(code_request, normalise(str(get_locale())) or "zh_CN")
+        sent = sending.send(code_request, current_language())
     except LimitReached as refusal:
         flash(f"[{refusal.code}] {catalog.message(refusal.code)} — {catalog.fix(refusal.code)}",
               "danger")

@@ -11,7 +11,6 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import current_app, flash, jsonify, redirect, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from limits.errors import StorageError
 from redis.exceptions import RedisError
@@ -20,7 +19,7 @@ from blueprints.errors import error_response
 from blueprints.member_auth.views import bp
 from core import catalog, settings
 from core.audit import client_ip
-from core.i18n import normalise
+from core.i18n import current_language, normalise
 from core.member_auth import account_binding, current_member, session_binding
 from core.routing import safe_next, wants_json
 from extensions import limiter
@@ -102,8 +101,7 @@ def _raw_destination() -> str:
 
 def _locale_for(code_request: CodeRequest) -> str:
     member = recipient_of(code_request.destination) if code_request.member_id else None
-    chosen = member.language if member and member.language else str(get_locale())
-    return normalise(chosen) or "zh_CN"
+    return (normalise(member.language) if member else None) or current_language()
 
 
 def _sent(issued: codes.Issued):

@@ -102,7 +102,7 @@ def verify(payload: str | None) -> bool:
     fresh = replay.claim(REPLAYS, str(parsed.challenge.signature), until)
     # Commit now: a send refused later in this request must not un-use the solution.
     db.session.commit()
-    replay.prune()
+    replay.prune_due()
     return fresh
 
 

@@ -45,8 +45,7 @@ def customised() -> set[tuple[str, str]]:
 def current(purpose: str, channel: str, locale: str) -> dict[str, Any]:
     """What the editor shows: the stored parts, else the default's."""
     row = stored(purpose, channel, locale)
-    parts = row.parts() if row else dict(
-        template_defaults.DEFAULTS.get((purpose, channel, locale)) or {})
+    parts = row.parts() if row else dict(template_defaults.default(purpose, channel, locale) or {})
     return {part: parts.get(part) or ({} if part == "params" else "")
             for part in CHANNEL_PARTS[channel]}
 

@@ -1,7 +1,6 @@
 """Admin sign-in with an admin_login code, and the admin_login_notice."""
 
 import re
-import time
 
 from core import crypto, settings
 from core.admins import make_admin
@@ -51,11 +50,10 @@ def test_the_basic_setting_makes_codes_mandatory(client, auth):
     assert auth.login().headers["Location"].endswith("/admin/login/code")
 
 
-def test_the_code_step_expires(client, auth, monkeypatch):
+def test_the_code_step_expires(client, auth, frozen):
     enable_code(auth.admin)
     auth.login()
-    later = time.time() + 601
-    monkeypatch.setattr(time, "time", lambda: later)
+    frozen.move(seconds=601)
     assert client.get("/admin/login/code").headers["Location"].endswith("/admin/login")
 
 
