@@ -74,5 +74,4 @@ def mask_phone(phone: str) -> str:
 
 def greeting_phone(phone: str) -> str:
     """How a message names its reader: 138****5678 (a mainland number loses +86)."""
-    national = phone[len(MAINLAND):] if phone.startswith(MAINLAND) else phone
-    return national[:3] + "****" + national[-4:]
+    return mask_phone(phone[len(MAINLAND):] if phone.startswith(MAINLAND) else phone)
