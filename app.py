@@ -9,7 +9,18 @@ from typing import Any
 from flask import Flask
 
 import config as herald_config
-from extensions import babel, bootstrap, cache, csrf, db, limiter, login_manager, migrate, talisman
+from extensions import (
+    babel,
+    bootstrap,
+    cache,
+    csrf,
+    db,
+    limiter,
+    login_manager,
+    migrate,
+    queue,
+    talisman,
+)
 
 
 def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
@@ -22,6 +33,7 @@ def create_app(overrides: Mapping[str, Any] | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     register_template_helpers(app)
+    register_tasks()
     return app
 
 
@@ -49,6 +61,7 @@ def register_extensions(app: Flask) -> None:
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     limiter.init_app(app)
+    queue.init_app(app)
     security.init_talisman(app, talisman)
     security.init_login(app, login_manager)
 
@@ -108,12 +121,27 @@ def register_commands(app: Flask) -> None:
         log_commands,
         notify_commands,
         settings_commands,
+        worker_command,
     )
 
     for group in (admin_commands.admin_cli, settings_commands.settings_cli, key_commands.keys_cli,
                   notify_commands.notify_cli, log_commands.logs_cli,
-                  delivery_commands.delivery_cli):
+                  delivery_commands.delivery_cli, worker_command.worker_cli):
         app.cli.add_command(group)
+
+
+# Every module that declares queue tasks or settle hooks, so that the web processes and the
+# worker know the same task names (``core/queue.py``).
+TASK_MODULES = (
+    "services.delivery.tasks",
+    "services.codes.sending",
+    "services.notify.jobs",
+)
+
+
+def register_tasks() -> None:
+    for name in TASK_MODULES:
+        import_module(name)
 
 
 def register_template_helpers(app: Flask) -> None:

@@ -68,6 +68,16 @@ DEFAULTS: dict[str, Any] = {
     # (moving window, limits' notation; "; " separates several limits).
     "HERALD_CODE_SEND_RATE": "5 per minute; 30 per hour",
     "HERALD_CODE_CHECK_RATE": "10 per minute; 60 per hour",
+    # The delivery queue (core/queue.py): "" picks Redis when REDIS_URL is set, else a
+    # SQLite file beside the database (HERALD_QUEUE_FILE, default instance/queue.db);
+    # "immediate" runs every task inline (tests).
+    "HERALD_QUEUE": "",
+    "HERALD_QUEUE_FILE": "",
+    "HERALD_QUEUE_NAME": "herald",
+    "HERALD_WORKER_THREADS": 8,  # sends at once per worker process
+    "HERALD_WORKER_HEARTBEAT": 5.0,  # seconds between a worker's "alive"
+    "HERALD_SWEEP_SECONDS": 15.0,  # seconds between sweeps (services/delivery/sweep.py)
+    "HERALD_RETRY_DELAY": 10.0,  # seconds before the first retry; doubles each try
 }
 
 RATE_SETTINGS = ("HERALD_CODE_SEND_RATE", "HERALD_CODE_CHECK_RATE")
@@ -84,6 +94,13 @@ ENVIRONMENT: dict[str, Any] = {
     "HERALD_PROXY_COUNT": int,
     "HERALD_CODE_SEND_RATE": str,
     "HERALD_CODE_CHECK_RATE": str,
+    "HERALD_QUEUE": str,
+    "HERALD_QUEUE_FILE": str,
+    "HERALD_QUEUE_NAME": str,
+    "HERALD_WORKER_THREADS": int,
+    "HERALD_WORKER_HEARTBEAT": float,
+    "HERALD_SWEEP_SECONDS": float,
+    "HERALD_RETRY_DELAY": float,
 }
 
 
@@ -162,6 +179,7 @@ def validate(config: Mapping[str, Any]) -> None:
                 f"{name}={config.get(name)!r} is not a rate limit; write it like "
                 "'5 per minute; 30 per hour'."
             ) from exc
+    _validate_queue(config)
     key = config.get("SECRET_KEY") or ""
     if len(key) < MIN_SECRET_KEY_LENGTH or len(set(key)) < 10:
         raise ConfigError(
@@ -197,3 +215,17 @@ def _instance_secret(name: str, fresh: str) -> str:
     path.write_text(fresh)
     path.chmod(0o600)
     return fresh
+
+
+def _validate_queue(config: Mapping[str, Any]) -> None:
+    kind = config.get("HERALD_QUEUE") or ""
+    if kind not in {"", "sqlite", "redis", "immediate"}:
+        raise ConfigError(f"HERALD_QUEUE={kind!r} is unknown; leave it empty (SQLite, or "
+                          "Redis when REDIS_URL is set), or use sqlite or redis.")
+    if kind == "redis" and not config.get("REDIS_URL"):
+        raise ConfigError("HERALD_QUEUE=redis needs REDIS_URL (redis://host:6379/0).")
+    if kind == "immediate" and config["HERALD_ENV"] == "production" and not config.get("TESTING"):
+        raise ConfigError("HERALD_QUEUE=immediate sends inside the web request (tests only); "
+                          "leave it empty in production and run `flask --app app worker`.")
+    if int(config.get("HERALD_WORKER_THREADS") or 0) < 1:
+        raise ConfigError("HERALD_WORKER_THREADS must be 1 or more.")

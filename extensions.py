@@ -15,6 +15,8 @@ from flask_talisman import Talisman
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 
+from core.queue import Queue
+
 # Named constraints keep Alembic migrations identical on SQLite, PostgreSQL and MariaDB.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -33,3 +35,4 @@ cache = Cache()
 bootstrap = Bootstrap5()
 talisman = Talisman()
 limiter = Limiter(key_func=get_remote_address)
+queue = Queue()  # Huey: the delivery queue (core/queue.py)

@@ -11,6 +11,7 @@ from models.login_event import LoginEvent, PendingAction
 from models.member import Member
 from models.member_session import MemberSession
 from models.message import InsiteMessage
+from models.queue import Job, Outgoing, WorkerBeat
 from models.replay import ReplayKey
 from models.reseller import ResellerAccount, ResellerRequest, ResellerTemplate
 from models.setting import SettingValue
@@ -31,12 +32,14 @@ __all__ = [
     "DeliveryAttempt",
     "EventSetting",
     "InsiteMessage",
+    "Job",
     "LoginEvent",
     "LoginSession",
     "Member",
     "MemberSession",
     "MessageTemplate",
     "OutboxMessage",
+    "Outgoing",
     "PendingAction",
     "ReplayKey",
     "ResellerAccount",
@@ -46,4 +49,5 @@ __all__ = [
     "SettingValue",
     "SiteAlert",
     "VerificationCode",
+    "WorkerBeat",
 ]

@@ -82,6 +82,9 @@ def test_config(tmp_path_factory) -> dict:
         "SERVER_NAME": "localhost",
         "SESSION_COOKIE_SECURE": False,
         "DATABASE_URL": TEST_DATABASE_URL or f"sqlite:///{folder / 'test.db'}",
+        # Tasks run inline; tests/queue starts real worker processes where the queue itself
+        # is under test.
+        "HERALD_QUEUE": "immediate",
     }
     if TEST_REDIS_URL:
         config.update(REDIS_URL=TEST_REDIS_URL, CACHE_KEY_PREFIX="herald-test:",

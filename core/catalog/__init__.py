@@ -9,12 +9,22 @@ wording of the seed pages is kept verbatim there).
 
 from __future__ import annotations
 
-from core.catalog import api, codes, diagnostics, gateways, notify, pages, reseller, security
+from core.catalog import (
+    api,
+    codes,
+    diagnostics,
+    gateways,
+    notify,
+    pages,
+    queue,
+    reseller,
+    security,
+)
 from core.catalog.entry import CatalogEntry
 
 __all__ = ["CATALOG", "CatalogEntry", "entry", "fix", "message"]
 
-FAMILIES = (gateways, pages, api, reseller, notify, security, diagnostics, codes)
+FAMILIES = (gateways, pages, api, reseller, notify, security, diagnostics, codes, queue)
 
 CATALOG: dict[str, CatalogEntry] = {
     item.code: item for family in FAMILIES for item in family.ENTRIES}

@@ -35,6 +35,10 @@ def _channel_settings(channel: str) -> list[Setting]:
                 _l("Connect timeout (seconds)"), minimum=0.2, maximum=30, section=general),
         Setting(f"{channel}.read_timeout", group, "float", 10.0, _l("Read timeout (seconds)"),
                 minimum=0.5, maximum=120, section=general),
+        Setting(f"{channel}.max_tries", group, "int", 3, _l("Tries per message"),
+                _l("A message is tried again only when it certainly did not go out "
+                   "(connection refused, throttled, provider outage), never after a read "
+                   "timeout; 1 turns retries off."), minimum=1, maximum=10, section=general),
     ]
     if channel == "sms":
         settings += [

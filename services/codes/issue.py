@@ -17,9 +17,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
@@ -75,8 +75,13 @@ class Issued:
     minutes: int
 
 
-def issue(request: CodeRequest) -> Issued:
+def issue(request: CodeRequest,
+          then: Callable[[Issued, datetime], None] | None = None) -> Issued:
     """Store a new code after the send limits allow it; raise LimitReached otherwise.
+
+    ``then(issued, expires_at)`` runs in the same transaction, before it commits, when the
+    code is to be delivered: ``services.codes.sending`` queues its delivery there, so the
+    code and its queued message are stored together or not at all.
 
     A refusal is logged too (the code log shows who hit the cap) and, for a cap, makes the
     automatic captcha ask that IP from now on.
@@ -98,10 +103,13 @@ def issue(request: CodeRequest) -> Issued:
                                                    request.ip, request.account_id))
         # A Core INSERT on the table, built once: this runs on every send, and the ORM's
         # unit of work would cost more than the statement itself.
+        expires_at = now + timedelta(minutes=minutes)
         code_id = db.session.execute(_INSERT_CODE, _row(
-            request, code, carried, now, now + timedelta(minutes=minutes))
-        ).inserted_primary_key[0]
+            request, code, carried, now, expires_at)).inserted_primary_key[0]
         code_log.add_to_total(1)
+        issued = Issued(code_id, code, request, minutes)
+        if then is not None and request.deliver:
+            then(issued, expires_at)
         db.session.commit()
     except LimitReached as refusal:
         db.session.rollback()
@@ -111,7 +119,7 @@ def issue(request: CodeRequest) -> Issued:
         raise
     if new_hour:
         send_limits.prune()
-    return Issued(code_id, code, request, minutes)
+    return issued
 
 
 def _switched_off(request: CodeRequest) -> str:

@@ -1,11 +1,13 @@
 """Sending a verification code: the one entry point of every page that sends one.
 
 ``send(CodeRequest, locale)`` makes the code with ``issue.issue`` (blocks, switches and send
-limits first; ``LimitReached`` when they refuse) and delivers it: at once for the admin
-pages, which must say whether it went out, or after the answer has left
-(``after_response``) for the member pages, whose answer must take the same time whether
-or not the account exists. Delivery renders the scene's template, sends through
-``services.delivery.messaging`` and records the outcome on the code row.
+limits first; ``LimitReached`` when they refuse), renders the scene's template, and stores
+the code and its queued message in one transaction; the delivery worker sends it
+(``services.delivery.tasks``) and this module's hook writes the outcome on the code row.
+
+The answer never waits for a gateway. The member pages go one step further
+(``after_response``): even the hand-over to the queue happens after the answer has left,
+so the answer takes the same time whether or not the account exists.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import bindparam
@@ -22,47 +25,53 @@ from core import settings
 from extensions import db
 from gateways.base import Message
 from models.code import CODE_FAILED, CODE_SENT, VerificationCode
+from models.queue import KIND_CODE, OUT_SENT
 from services.codes.issue import CodeRequest, Issued, issue
+from services.delivery import outgoing
 
 log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Sent:
-    """An issued code and how its delivery went (or the callable that will deliver it)."""
+    """An issued code and how its delivery stands when the answer is written."""
 
     issued: Issued
-    delivered: bool = False  # a gateway accepted it; False while delivery waits
+    delivered: bool = False  # a gateway accepted it already (the worker was quick)
     error: str = ""  # the catalog code of a failed delivery
     raw_code: str = ""  # the provider's own answer to a failed delivery
     raw_message: str = ""
     deliver_later: Callable[[], None] | None = None  # for ``response.call_on_close``
 
+    @property
+    def queued(self) -> bool:
+        """On its way: neither sent nor failed yet."""
+        return not self.delivered and not self.error
+
 
 def send(request: CodeRequest, locale: str, *, after_response: bool = False) -> Sent:
-    """Issue a code for ``request`` and deliver it in ``locale``; raise LimitReached if the
-    limits refuse. With ``after_response`` nothing is sent yet: the caller hands
-    ``Sent.deliver_later`` to its response."""
-    issued = issue(request)
+    """Issue a code for ``request`` and queue its delivery in ``locale``; raise
+    LimitReached if the limits refuse. With ``after_response`` the queue is handed the
+    message by ``Sent.deliver_later``, which the caller gives to its response."""
+    queued: list[int] = []
+    issued = issue(request, then=lambda issued, expires_at: queued.extend(
+        _queue(issued, locale, expires_at)))
     if after_response:
-        return Sent(issued, deliver_later=send_after_response(issued, locale))
-    if deliver(issued, locale):
-        return Sent(issued, delivered=True)
+        return Sent(issued, deliver_later=_hand_over_later(queued))
+    outgoing.hand_over(queued)
     row = db.session.get(VerificationCode, issued.id)
+    db.session.refresh(row)  # the worker (or the inline queue) may have written it
+    if row.status == CODE_SENT:
+        return Sent(issued, delivered=True)
     return Sent(issued, error=row.error, raw_code=row.raw_code, raw_message=row.raw_message)
 
 
-def deliver(issued: Issued, locale: str) -> bool:
-    """Render the scene's template and send it; record the outcome on the code row.
+def _queue(issued: Issued, locale: str, expires_at: datetime) -> list[int]:
+    """Render the code's message and queue it (in the issuing transaction); the queued
+    row's id, or none when the template cannot be rendered (the code row says why)."""
+    from services.templates import rendering  # rendering reads stored templates
 
-    Returns whether a gateway accepted it (False also when nothing was to be sent).
-    """
     request = issued.request
-    if not request.deliver:
-        return False
-    from services.delivery import messaging  # rendering reads stored templates
-    from services.templates import rendering
-
     variables = {"site_name": settings.get("basic.site_name"), "code": issued.code,
                  "minutes": issued.minutes, **request.variables}
     try:
@@ -71,19 +80,22 @@ def deliver(issued: Issued, locale: str) -> bool:
         log.exception("code template for %s failed to render", request.scene)
         error = "template_missing" if isinstance(exc, rendering.TemplateMissing) else "unknown"
         _record_result(issued.id, CODE_FAILED, error=error, raw=str(exc))
-        return False
+        return []
     message = Message(to=request.destination, content=rendered.text, subject=rendered.subject,
                       html=rendered.html, template_code=rendered.template_code,
                       params=rendered.params, purpose=request.scene)
-    # messaging.send, with its records and the code's result in one transaction.
-    delivery = messaging.deliver(request.channel, message)
-    attempt_ids = messaging.record_many([(request.channel, message, delivery.attempts)],
-                                        commit=False)
-    result = delivery.result
-    _record_result(issued.id, CODE_SENT if result.ok else CODE_FAILED, gateway=result.gateway,
-                   error=result.error, raw_code=result.raw_code, raw=result.raw_message,
-                   attempt_id=attempt_ids[-1] if attempt_ids else None)
-    return result.ok
+    return [outgoing.add(request.channel, message, kind=KIND_CODE, code_id=issued.id,
+                         member_id=request.member_id, expires_at=expires_at)]
+
+
+@outgoing.on_settled(KIND_CODE)
+def _settled(outcome: outgoing.Settled) -> None:
+    """The worker's outcome on the code row: the code log's "send result"."""
+    result = outcome.result
+    status = CODE_SENT if outcome.status == OUT_SENT else CODE_FAILED
+    _record_result(outcome.row.code_id, status, gateway=result.gateway if result else "",
+                   error=outcome.error, raw_code=result.raw_code if result else "",
+                   raw=result.raw_message if result else "", attempt_id=outcome.attempt_id)
 
 
 # Built once: this runs after every send, and building the statement costs more than it.
@@ -93,31 +105,29 @@ _RECORD_RESULT = VerificationCode.__table__.update().where(
 
 def _record_result(code_id: int, status: str, gateway: str = "", error: str = "",
                    raw_code: str = "", raw: str = "", attempt_id: int | None = None) -> None:
-    """Store how the send went on the code row (and commit the caller's records with it)."""
+    """Store how the send went on the code row (the caller's transaction commits it)."""
     db.session.execute(_RECORD_RESULT, {
         "code_id": code_id, "status": status, "gateway": (gateway or "")[:32],
         "error": (error or "")[:40], "raw_code": (raw_code or "")[:64],
         "raw_message": (raw or "")[:500], "attempt_id": attempt_id})
-    db.session.commit()
 
 
-def send_after_response(issued: Issued, locale: str) -> Callable[[], None]:
-    """A callable that delivers ``issued`` in its own app context.
+def _hand_over_later(queued: list[int]) -> Callable[[], None]:
+    """A callable that enqueues ``queued`` in its own app context, after the answer.
 
-    Views hand it to ``response.call_on_close``: the member's answer leaves before the
-    gateway is called, so it takes the same time whether or not the account exists.
+    If it never runs (the process died first), the rows wait ``queued`` for the sweep.
     """
     app = current_app._get_current_object()
-    stored = settings.snapshot()  # the settings this request answered with
 
     def _run() -> None:
+        if not queued:
+            return
         with app.app_context():
-            settings.adopt(stored)
             try:
-                deliver(issued, locale)
-            except SQLAlchemyError:
+                outgoing.hand_over(queued)
+            except (SQLAlchemyError, OSError):
                 db.session.rollback()
-                log.exception("recording the delivery of code %s failed", issued.id)
+                log.exception("handing codes %s to the queue failed; the sweep will", queued)
             finally:
                 db.session.remove()
 

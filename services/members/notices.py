@@ -28,15 +28,15 @@ def account_changed(member: Member, change: str, ip: str) -> None:
     A notice that cannot go out is logged (notify records each channel's attempt); the
     change itself stands.
     """
-    from services.notify import (
-        dispatch as notify,  # imported late: it pulls in the whole dispatch chain
-    )
+    # Imported late: they pull in the whole dispatch chain.
+    from services.notify import dispatch as notify
+    from services.notify import jobs
 
     with force_locale(notify.member_locale(member)):
         words = str(CHANGES[change])
     try:
-        notify.notify("account_changed", member, change=words, time=_local_time(clock.now()),
-                      ip=ip or "-")
+        jobs.notify("account_changed", member, change=words, time=_local_time(clock.now()),
+                    ip=ip or "-")
     except notify.NotifyError as exc:
         log.warning("account_changed notice for member %s not sent: %s", member.id, exc)
 

@@ -1,7 +1,10 @@
-"""Business-event dispatch: ``notify(event, member, **variables)``.
+"""Business-event dispatch for one recipient: what ``services.notify.jobs`` runs.
 
-Sends on every channel the matrix enables for the event (``services.notify.matrix``) that
-the member can receive, in the member's language (else the site default). The variables
+``services.notify.jobs.notify(event, member, **variables)`` checks the call here
+(``business_event``, ``prepare_variables``, ``render_all``) and queues a job; the worker
+runs the job through ``deliver_to``, which sends on every channel the matrix enables for
+the event (``services.notify.matrix``) that the member can receive, in the member's
+language (else the site default). The variables
 are checked and every template rendered *before* anything goes out, so a bad call sends
 nothing. A channel without a destination is logged as skipped (``no_destination``), not
 failed; every sent SMS leaves an in-site copy (seed 000: a message in 站内消息 proves the
@@ -23,9 +26,10 @@ from core.phones import greeting_phone
 from extensions import db
 from gateways.base import Message
 from models import DeliveryAttempt, InsiteMessage, Member
-from models.delivery import STATUS_FAILED, STATUS_SENT, STATUS_SKIPPED
-from models.message import ORIGIN_INSITE, ORIGIN_SMS
-from services.delivery import messaging
+from models.delivery import STATUS_SENT, STATUS_SKIPPED
+from models.message import ORIGIN_INSITE
+from models.queue import KIND_EVENT
+from services.delivery import outgoing
 from services.notify import events
 from services.notify import matrix as event_settings
 from services.notify.events import EMAIL, INSITE, SMS, WECHAT
@@ -34,6 +38,7 @@ from services.templates import rendering
 AUTO_VARIABLES = ("site_name", "member_name")  # filled in when the caller leaves them out
 MAX_VALUE_LENGTH = 1000
 STATUS_OFF = "off"  # the matrix has this channel (or the whole event) switched off
+STATUS_QUEUED = "queued"  # handed to the delivery worker; the job's progress tells the rest
 INSITE_GATEWAY = "insite"
 
 
@@ -57,30 +62,47 @@ class ChannelOutcome:
     gateway: str = ""
 
 
-def notify(event: str, member: Member, **variables: Any) -> list[ChannelOutcome]:
-    """Send ``event`` to ``member``; raises NotifyError when the call itself is wrong."""
-    spec = business_event(event)
-    _check_member(member)
-    values = prepare_variables(spec, variables, member)
+def deliver_to(spec: events.Event, member: Any, values: Mapping[str, str],
+               job_id: str | None = None) -> tuple[list[ChannelOutcome], list[int]]:
+    """Run ``spec`` for one recipient, in the worker: in-site messages and skips are
+    written now, every other channel is queued as an outgoing message (the caller commits,
+    then hands the returned ids to the queue)."""
     switches = event_settings.get(spec.name)
     if not switches.enabled:
-        return [ChannelOutcome(channel, STATUS_OFF) for channel in spec.channels]
+        return [ChannelOutcome(channel, STATUS_OFF) for channel in spec.channels], []
     locale = member_locale(member)
     rendered = render_all(spec, switches.channels, locale, values)
     insite_here = INSITE in rendered and isinstance(member, Member)
-    outcomes = []
+    outcomes, queued = [], []
     for channel in spec.channels:
         if channel not in rendered:
             outcomes.append(ChannelOutcome(channel, STATUS_OFF))
-            continue
-        outcome = _deliver(spec, channel, member, rendered[channel])
-        if channel == SMS and outcome.status == STATUS_SENT and isinstance(member, Member):
-            _sms_copy(spec, member, rendered[SMS], locale, in_inbox=not insite_here)
-        # Commit per channel: the next channel may wait on a provider, and SQLite must not
-        # hold its write lock across that call.
-        db.session.commit()
-        outcomes.append(outcome)
-    return outcomes
+        elif not destination(channel, member):
+            outcomes.append(_skip(spec, channel, member))
+        elif channel == INSITE:
+            outcomes.append(_insite(spec, member, rendered[channel]))
+        else:
+            copy = sms_copy(spec, member, locale, in_inbox=not insite_here) \
+                if channel == SMS and isinstance(member, Member) else None
+            message = message_for(spec, destination(channel, member), rendered[channel])
+            queued.append(outgoing.add(
+                channel, message, kind=KIND_EVENT, job_id=job_id,
+                member_id=member.id if isinstance(member, Member) else None,
+                extra={"copy": copy} if copy else None))
+            outcomes.append(ChannelOutcome(channel, STATUS_QUEUED, message.to))
+    return outcomes, queued
+
+
+def message_for(spec: events.Event, to: str, rendered: rendering.Rendered) -> Message:
+    return Message(to=to, content=rendered.text, subject=rendered.subject, html=rendered.html,
+                   template_code=rendered.template_code, params=rendered.params,
+                   purpose=spec.name)
+
+
+def sms_copy(spec: events.Event, member: Member, locale: str, in_inbox: bool) -> dict[str, Any]:
+    """What the in-site copy of a sent SMS needs (seed 000: a message in 站内消息 proves
+    the panel sent it); written when the SMS is sent."""
+    return {"member_id": member.id, "title": event_title(spec, locale), "in_inbox": in_inbox}
 
 
 def business_event(name: str) -> events.Event:
@@ -171,21 +193,6 @@ def member_address(member: Member) -> str:
     return f"member:{member.id}"
 
 
-def _deliver(spec: events.Event, channel: str, member: Any,
-             rendered: rendering.Rendered) -> ChannelOutcome:
-    to = destination(channel, member)
-    if not to:
-        return _skip(spec, channel, member)
-    if channel == INSITE:
-        return _insite(spec, member, rendered)
-    message = Message(to=to, content=rendered.text, subject=rendered.subject,
-                      html=rendered.html, template_code=rendered.template_code,
-                      params=rendered.params, purpose=spec.name)
-    result = messaging.send(channel, message).result
-    status = STATUS_SENT if result.ok else STATUS_FAILED
-    return ChannelOutcome(channel, status, to, result.error, result.gateway)
-
-
 def _skip(spec: events.Event, channel: str, member: Any) -> ChannelOutcome:
     where = member_address(member) if isinstance(member, Member) else \
         f"{type(member).__name__.lower()}:{member.id}"
@@ -207,13 +214,6 @@ def _insite(spec: events.Event, member: Member, rendered: rendering.Rendered) ->
         channel=INSITE, gateway=INSITE_GATEWAY, destination=where, purpose=spec.name,
         status=STATUS_SENT, message_id=str(message.id), raw_message="stored in the inbox"))
     return ChannelOutcome(INSITE, STATUS_SENT, where, "", INSITE_GATEWAY)
-
-
-def _sms_copy(spec: events.Event, member: Member, rendered: rendering.Rendered, locale: str,
-              in_inbox: bool) -> None:
-    db.session.add(InsiteMessage(member_id=member.id, title=event_title(spec, locale),
-                                 body=rendered.text, origin_channel=ORIGIN_SMS,
-                                 origin_event=spec.name, in_inbox=in_inbox))
 
 
 def event_title(spec: events.Event, locale: str) -> str:

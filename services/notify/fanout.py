@@ -3,9 +3,9 @@
 Same rules as ``notify`` (matrix, language, skips, SMS in-site copies, variables refused
 before anything is sent), with the per-message costs taken out: the variables are checked
 and the templates looked up once, and the database work is committed once per batch.
-When a channel's gateways all stay on this box (the ``log`` sink), its records join the
-batch; a channel that calls a provider commits after every message instead, so no
-database lock is held across a network call.
+When a channel's gateways all stay on this box (the ``log`` sink), it is sent here and its
+records join the batch; a channel that calls a provider is queued for the delivery worker
+instead (``services.delivery.outgoing``), so no network call holds the batch up.
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from gateways.base import Message
 from models import DeliveryAttempt, InsiteMessage, Member
 from models.delivery import STATUS_FAILED, STATUS_SENT, STATUS_SKIPPED
 from models.message import ORIGIN_INSITE, ORIGIN_SMS
-from services.delivery import messaging
+from models.queue import KIND_EVENT
+from services.delivery import messaging, outgoing
 from services.notify import dispatch as notify
 from services.notify import events
 from services.notify import matrix as event_settings
@@ -71,28 +72,30 @@ def notify_many(event: str, members: Iterable[Member], batch_size: int = BATCH_S
     summary = FanoutSummary()
     if not switches.enabled:
         return summary
-    channels = tuple(c for c in spec.channels if c in switches.channels)
-    batch = _Batch(spec, channels, shared, summary)
+    batch = Fanout(spec, shared, summary)
     for recipient in [Recipient.of(member) for member in members]:
         batch.add(recipient)
         if batch.size >= batch_size:
-            batch.commit()
-    batch.commit()
+            outgoing.hand_over(batch.commit())
+    outgoing.hand_over(batch.commit())
     return summary
 
 
-class _Batch:
+class Fanout:
     """Members handled since the last commit, and the rows waiting for it."""
 
-    def __init__(self, spec: events.Event, channels: tuple[str, ...], shared: Mapping[str, str],
-                 summary: FanoutSummary) -> None:
-        self.spec, self.channels, self.shared, self.summary = spec, channels, shared, summary
+    def __init__(self, spec: events.Event, shared: Mapping[str, str], summary: FanoutSummary,
+                 job_id: str | None = None) -> None:
+        self.spec, self.shared, self.summary, self.job_id = spec, shared, summary, job_id
+        switches = event_settings.get(spec.name)
+        self.channels = tuple(c for c in spec.channels if c in switches.channels)
         self.local = {c: all(n == messaging.LOG_GATEWAY for n in messaging.chain(c))
-                      for c in channels if c != INSITE}
+                      for c in self.channels if c != INSITE}
         self.parts: dict[tuple[str, str], dict] = {}
         self.titles: dict[str, str] = {}
         self.inbox: list[InsiteMessage] = []  # in-site notices, logged once they have ids
         self.records: list[tuple[str, Message, list]] = []  # local sends, recorded at commit
+        self.queued: list[int] = []  # messages for the worker, handed over after the commit
         self.size = 0
 
     def add(self, member: Recipient) -> None:
@@ -141,7 +144,17 @@ class _Batch:
         message = Message(to=to, content=rendered.text, subject=rendered.subject,
                           html=rendered.html, template_code=rendered.template_code,
                           params=rendered.params, purpose=self.spec.name)
-        result = self._send(channel, message)
+        if not self.local[channel]:  # a provider's network call: the worker makes it
+            copy = {"member_id": member.id, "title": self._title(locale),
+                    "in_inbox": INSITE not in self.channels} if channel == SMS else None
+            self.queued.append(outgoing.add(
+                channel, message, kind=KIND_EVENT, job_id=self.job_id, member_id=member.id,
+                extra={"copy": copy} if copy else None))
+            self.summary.counts[(channel, notify.STATUS_QUEUED)] += 1
+            return
+        delivery = messaging.deliver(channel, message)
+        self.records.append((channel, message, delivery.attempts))
+        result = delivery.result
         self.summary.counts[(channel, STATUS_SENT if result.ok else STATUS_FAILED)] += 1
         if channel == SMS and result.ok:
             self.inbox.append(InsiteMessage(
@@ -149,15 +162,8 @@ class _Batch:
                 origin_channel=ORIGIN_SMS, origin_event=self.spec.name,
                 in_inbox=INSITE not in self.channels))
 
-    def _send(self, channel: str, message: Message):
-        delivery = messaging.deliver(channel, message)
-        if self.local[channel]:
-            self.records.append((channel, message, delivery.attempts))
-        else:
-            messaging.record_many([(channel, message, delivery.attempts)])
-        return delivery.result
-
-    def commit(self) -> None:
+    def commit(self) -> list[int]:
+        """Commit the batch; the queued messages' ids, for ``outgoing.hand_over``."""
         messaging.record_many(self.records, commit=False)
         if self.inbox:
             db.session.add_all(self.inbox)
@@ -168,4 +174,6 @@ class _Batch:
                 raw_message="stored in the inbox")
                 for m in self.inbox if m.origin_channel == ORIGIN_INSITE])
         db.session.commit()
-        self.inbox, self.records, self.size = [], [], 0
+        queued = self.queued
+        self.inbox, self.records, self.queued, self.size = [], [], [], 0
+        return queued

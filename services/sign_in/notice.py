@@ -13,6 +13,7 @@ from core.audit import client_ip
 from extensions import db
 from models import ROLE_SUPER, Admin
 from services.notify import dispatch as notify
+from services.notify import jobs
 
 log = logging.getLogger(__name__)
 EVENT = "admin_login_notice"
@@ -32,7 +33,7 @@ def send(admin: Admin) -> None:
               "login_time": format_datetime(clock.now(), "yyyy-MM-dd HH:mm:ss")}
     for person in recipients(admin):
         try:
-            notify.notify(EVENT, person, **values)
+            jobs.notify(EVENT, person, **values)
         except notify.NotifyError as exc:
             log.warning("admin_login_notice to %s refused: %s", person.username, exc)
         except Exception:

@@ -19,9 +19,8 @@ SESSION = "s:browser-one"
 
 
 def issue(scene="register", destination=PHONE, binding=SESSION, **kwargs) -> codes.Issued:
-    issued = codes.issue(CodeRequest(scene, destination, binding, ip="198.51.100.1", **kwargs))
-    sending.deliver(issued, "zh_CN")
-    return issued
+    request = CodeRequest(scene, destination, binding, ip="198.51.100.1", **kwargs)
+    return sending.send(request, "zh_CN").issued
 
 
 def test_a_code_is_sent_with_the_scene_template_and_stored_only_as_a_keyed_hash(app):

@@ -96,7 +96,7 @@ def test_5_token_failed_on_the_diagnostics_page(app, client, auth):
 def test_6_code_limit_in_the_tracer(app, client, auth):
     settings.update({"member.daily_cap_phone": 1})
     request = CodeRequest("register", PHONE, "s:abc", ip="198.51.100.7")
-    sending.deliver(codes.issue(request), "zh_CN")
+    sending.send(request, "zh_CN")
     with pytest.raises(LimitReached):
         codes.issue(CodeRequest("login", PHONE, "s:abc", ip="198.51.100.7"))
     auth.login()
@@ -111,9 +111,9 @@ def test_7_operation_protection_send_failure_in_the_tracer(app, client, auth, cl
                      "sms.smsbao.password": "p", "sms.smsbao.signature": "Herald",
                      "sms.smsbao.endpoint": f"http://127.0.0.1:{closed_port}/"})
     admin_phone = auth.admin.phone
-    issued = codes.issue(CodeRequest("operation_protection", admin_phone, "a:1",
-                                     action="settings.sms"))
-    assert not sending.deliver(issued, "en")
+    sent = sending.send(CodeRequest("operation_protection", admin_phone, "a:1",
+                                    action="settings.sms"), "en")
+    assert not sent.delivered
     auth.login()
     html = page(client, f"/admin/diagnostics/tracer?q={admin_phone}")
     assert "operation_protection" in html and fix_shown(html, "unreachable")

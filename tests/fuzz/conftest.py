@@ -141,7 +141,8 @@ def seed(auth, client) -> dict[str, Any]:
             "block_id": block.id, "alert_id": alert.id, "code_id": code.id,
             "attempt_id": attempt.id if attempt else 1, "message_id": message.id,
             "key": pending.key, "group": "member", "name": "server_opened", "channel": "sms",
-            "locale": "zh_CN", "admin_log_export.export:name": "codes"}
+            "locale": "zh_CN", "admin_log_export.export:name": "codes",
+            "job_id": "0123456789abcdef0123456789abcdef"}
 
 
 def _client_pk(client_id: str) -> int:

@@ -28,7 +28,7 @@ FUZZ = settings(max_examples=8, deadline=None, derandomize=True,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # The machine APIs (signed JSON) have their own fuzz tests in test_apis.py.
-API = {"api_events.fire", "api_sms.send", "callbacks.twilio"}
+API = {"api_events.fire", "api_events.job_progress", "api_sms.send", "callbacks.twilio"}
 FORMS = sorted([
     "admin_abuse.block", "admin_abuse.unblock", "admin_admins.create", "admin_admins.edit",
     "admin_admins.own_password", "admin_admins.profile", "admin_admins.reset_password",

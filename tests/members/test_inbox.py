@@ -7,7 +7,7 @@ import re
 from extensions import db
 from models import InsiteMessage
 from services.notify import matrix as event_settings
-from services.notify.dispatch import notify
+from services.notify.jobs import notify
 from tests.notify.conftest import EN, SERVER_VARS, ZH, inbox, make_member, sign_in_member
 
 

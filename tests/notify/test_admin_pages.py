@@ -14,7 +14,8 @@ from models import ApiClient, AuditEntry, DeliveryAttempt, InsiteMessage, Member
 from services.delivery import messaging
 from services.notify import api_clients as event_clients
 from services.notify import matrix as event_settings
-from services.notify.dispatch import NotifyError, notify
+from services.notify.dispatch import NotifyError
+from services.notify.jobs import notify
 from tests.notify.conftest import EN, SERVER_VARS, ZH, make_member
 
 PAGES = ["/admin/members/", "/admin/messages/", "/admin/logs/notifications",

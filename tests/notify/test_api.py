@@ -37,7 +37,7 @@ def event(member, **extra):
 def test_a_good_request_dispatches_and_lists_each_channel(client, credentials):
     member = make_member()
     response = post(client, credentials, event(member))
-    assert response.status_code == 200, response.get_json()
+    assert response.status_code == 202, response.get_json()
     answer = response.get_json()
     assert answer["code"] == "ok" and answer["member_id"] == member.id
     assert {c["channel"]: c["status"] for c in answer["channels"]} == {
@@ -68,7 +68,7 @@ def test_a_stale_timestamp_is_refused(client, credentials):
 
 def test_a_replayed_nonce_is_refused(client, credentials):
     member = make_member()
-    assert post(client, credentials, event(member), nonce="nonce-0001").status_code == 200
+    assert post(client, credentials, event(member), nonce="nonce-0001").status_code == 202
     again = post(client, credentials, event(member), nonce="nonce-0001")
     assert again.status_code == 401 and again.get_json()["code"] == "nonce_replayed"
     assert len(inbox(member.id)) == 1
@@ -138,4 +138,4 @@ def test_requests_are_rate_limited_per_client(client, credentials, monkeypatch):
     member = make_member()
     monkeypatch.setattr(views, "PER_CLIENT_LIMIT", "2 per minute")
     codes = [post(client, credentials, event(member)).status_code for _ in range(3)]
-    assert codes == [200, 200, 429]
+    assert codes == [202, 202, 429]

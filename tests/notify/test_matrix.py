@@ -8,7 +8,7 @@ from extensions import db
 from models import AuditEntry, EventSetting, MessageTemplate
 from services.notify import events
 from services.notify import matrix as event_settings
-from services.notify.dispatch import notify
+from services.notify.jobs import notify
 from tests.notify.conftest import EN, SERVER_VARS, ZH, attempts, inbox, make_member
 
 
