@@ -136,6 +136,8 @@ TASK_MODULES = (
     "services.delivery.tasks",
     "services.codes.sending",
     "services.notify.jobs",
+    "services.delivery.status",
+    "services.logs.retention",
 )
 
 

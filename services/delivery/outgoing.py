@@ -103,6 +103,7 @@ def settle(outcome: Settled) -> None:
     row.attempt_id = outcome.attempt_id
     for hook in _HOOKS.get(row.kind, ()):
         hook(outcome)
+    row.payload = ""  # nothing reads it again, and a code should not outlive its use
 
 
 def _fields(message: Message, extra: dict[str, Any] | None) -> dict[str, Any]:

@@ -22,13 +22,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core import clock
 from extensions import db, queue
-from models.queue import OUT_QUEUED, OUT_SENDING, OUT_UNKNOWN, Outgoing
+from models.queue import OUT_QUEUED, OUT_SENDING, OUT_UNKNOWN, Job, Outgoing
 from services.delivery import outgoing, workers
 
 log = logging.getLogger(__name__)
 
 GRACE = timedelta(seconds=10)  # a due row younger than this may still be on its way
 BATCH = 500
+KEEP_SETTLED = timedelta(days=7)  # the logs keep the attempts; these rows are bookkeeping
+KEEP_JOBS = timedelta(days=90)
 
 _ALSO: list[Callable[[], None]] = []
 
@@ -40,7 +42,7 @@ def also(step: Callable[[], None]) -> Callable[[], None]:
 
 
 def sweep() -> None:
-    for step in (settle_abandoned, requeue_lost, *_ALSO, _forget_workers):
+    for step in (settle_abandoned, requeue_lost, *_ALSO, _forget_old):
         try:
             step()
         except SQLAlchemyError:
@@ -92,6 +94,12 @@ def lost_before() -> datetime | None:
     return clock.now() - GRACE
 
 
-def _forget_workers() -> None:
+def _forget_old() -> None:
+    """Drop settled rows after a week, finished jobs after 90 days, dead workers' rows."""
+    now = clock.now()
+    db.session.execute(db.delete(Outgoing).where(
+        Outgoing.status.not_in((OUT_QUEUED, OUT_SENDING)),
+        Outgoing.finished_at < now - KEEP_SETTLED))
+    db.session.execute(db.delete(Job).where(Job.finished_at < now - KEEP_JOBS))
     workers.forget_old()
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from tests.diagnostics.conftest import (  # noqa: F401  (pytest finds fixtures by name)
     aliyun,
+    closed_port,
     dns,
     tencent,
     twilio,
