@@ -19,6 +19,12 @@ def now() -> datetime:
     return _held if _held is not None else datetime.now(UTC)
 
 
+def whole_second(moment: datetime) -> datetime:
+    """``moment`` without its fraction: what every database stores of it (MariaDB's
+    DATETIME rounds a fraction up, which would put a "due now" row a second ahead)."""
+    return moment.replace(microsecond=0)
+
+
 def hold(moment: datetime | None) -> None:
     """Stop the clock at ``moment`` (aware UTC); ``None`` lets it run again."""
     global _held

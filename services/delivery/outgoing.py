@@ -60,7 +60,8 @@ def add(channel: str, message: Message, *, kind: str = KIND_MESSAGE, due_at: dat
     ``api_client_id``. ``extra`` travels encrypted with the message to the settle hooks.
     """
     now = clock.now()
-    row = {"created_at": now, "due_at": due_at or now, "expires_at": expires_at,
+    row = {"created_at": now, "due_at": clock.whole_second(due_at or now),
+           "expires_at": expires_at,
            "status": OUT_QUEUED, "kind": kind, "channel": channel,
            "destination": message.to[:254], "purpose": message.purpose[:64],
            "payload": crypto.encrypt(json.dumps(_fields(message, extra), ensure_ascii=False)),

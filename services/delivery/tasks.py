@@ -77,7 +77,7 @@ def _retry_at(row: Outgoing, result: SendResult) -> datetime | None:
         return None
     wait = timedelta(seconds=float(current_app.config["HERALD_RETRY_DELAY"]) *
                      2 ** (row.tries - 1))
-    at = clock.now() + min(wait, MAX_RETRY_WAIT)
+    at = clock.whole_second(clock.now() + min(wait, MAX_RETRY_WAIT))
     if row.expires_at is not None and at >= row.expires_at:
         return None
     return at

@@ -109,7 +109,8 @@ def _store(event: str, audience: str, data: dict[str, Any], values: dict[str, st
            send_at: datetime | None, origin: str, api_client_id: int | None,
            admin_id: int | None, total: int) -> Job:
     now = clock.now()
-    job = Job(id=secrets.token_hex(16), created_at=now, due_at=send_at or now, event=event,
+    job = Job(id=secrets.token_hex(16), created_at=now,
+              due_at=clock.whole_second(send_at or now), event=event,
               audience=audience, audience_data=json.dumps(data),
               variables=crypto.encrypt(json.dumps(values, ensure_ascii=False)),
               origin=origin, api_client_id=api_client_id, admin_id=admin_id, total=total,
