@@ -1,4 +1,5 @@
-"""A real deployment for the load test: a migrated SQLite file, Redis, gunicorn workers.
+"""A real deployment for the load test: a migrated SQLite file, Redis, gunicorn workers and
+the delivery worker.
 
 ``prepare()`` runs in a child process (``python -m tests.load.stack '<json>'``) so that the
 app it builds never touches the extension objects of the pytest session's app.
@@ -101,6 +102,36 @@ class Gunicorn:
     def stop(self) -> None:
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        self._log_file.close()
+
+
+class Worker:
+    """The delivery worker (``flask --app app worker``) for ``create_app(overrides)``: run
+    through ``python -c`` because the overrides (cache and queue prefixes) are not all
+    environment variables."""
+
+    def __init__(self, env: dict[str, str], overrides: dict[str, Any], log: Path,
+                 threads: int = 8) -> None:
+        self.log = log
+        self._log_file = log.open("wb")
+        script = ("from app import create_app\nfrom services.delivery import consumer\n"
+                  f"consumer.run(create_app({overrides!r}), {threads})\n")
+        self.process = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, env=env,
+                                        stdout=self._log_file, stderr=subprocess.STDOUT,
+                                        start_new_session=True)
+
+    def output(self) -> str:
+        self._log_file.flush()
+        return self.log.read_text(errors="replace")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)  # graceful: the sends in hand finish
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:

@@ -1,7 +1,8 @@
 """Send-code under attack: 4 gunicorn workers, Redis, 200 concurrent clients, exact caps.
 
 A real deployment — gunicorn with 4 sync workers on a fresh SQLite file migrated to head,
-Redis (database 13, keys under a prefix of the run's own) for rate limits and the cache,
+Redis (database 13, keys under a prefix of the run's own) for rate limits, the cache and the
+delivery queue (a worker process sends every code),
 the Alibaba gateway pointed at a local fake that checks signatures — is hammered for a
 bounded time by 200 client threads posting ``/codes/send`` for a few phones from eight
 source addresses (127.0.0.2–9: the app keys limits on the TCP peer address,
@@ -52,7 +53,7 @@ from core import catalog
 from tests.conftest import TEST_DATABASE_URL, TEST_REDIS_URL
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer
-from tests.load.stack import Gunicorn, environment, prepare
+from tests.load.stack import Gunicorn, Worker, environment, prepare
 
 pytestmark = [
     pytest.mark.slow,
@@ -178,13 +179,17 @@ def deployment(tmp_path_factory):
         overrides = {"HERALD_PASSWORD_PROFILE": "test", "SESSION_COOKIE_SECURE": False,
                      "CACHE_KEY_PREFIX": f"{prefix}:", "RATELIMIT_KEY_PREFIX": prefix,
                      "HERALD_CODE_SEND_RATE": "100000 per minute",
-                     "HERALD_CODE_CHECK_RATE": "100000 per minute"}
+                     "HERALD_CODE_CHECK_RATE": "100000 per minute",
+                     "HERALD_QUEUE_NAME": prefix}
         prepare(env, overrides, setup(provider.url))
+        worker = Worker(env, overrides, tmp_path / "worker.log")
         server = Gunicorn(env, overrides, tmp_path / "gunicorn.log")
         try:
             yield server, fake, tmp_path / "load.db"
+            assert "Traceback" not in worker.output(), worker.output()[-3000:]
         finally:
             server.stop()
+            worker.stop()
     own_keys(store, prefix)
 
 
