@@ -62,6 +62,12 @@ class Queue:
     def huey(self, app: Flask | None = None) -> Huey:
         return self._bound(app).huey
 
+    def consumable(self, app: Flask) -> Huey:
+        """The app's Huey with every declared task and periodic task, for a consumer."""
+        bound = self._bound(app)
+        bound.register(self._tasks, self._periodic)
+        return bound.huey
+
     def enqueue(self, name: str, *args: Any, eta: datetime | None = None) -> None:
         """Hand task ``name`` to the worker, now or at ``eta`` (aware UTC)."""
         bound = self._bound()
@@ -74,7 +80,7 @@ class Queue:
                 self._db.session.commit()
                 bound.in_app(self._tasks[name])(*args)
             return
-        wrapper = bound.wrapper(self, name)
+        wrapper = bound.wrapper(self._tasks, self._periodic, name)
         if eta is not None:
             wrapper.schedule(args=args, eta=eta)
         else:
@@ -97,17 +103,20 @@ class _Bound:
         self._wrappers: dict[str, Any] = {}
         self._registered = False
 
-    def wrapper(self, queue: Queue, name: str) -> Any:
+    def wrapper(self, tasks: dict[str, Callable[..., Any]],
+                periodic: dict[str, tuple[Callable[..., Any], Callable[..., bool]]],
+                name: str) -> Any:
         if not self._registered:
-            self.register(queue)
+            self.register(tasks, periodic)
         return self._wrappers[name]
 
-    def register(self, queue: Queue) -> None:
+    def register(self, tasks: dict[str, Callable[..., Any]],
+                 periodic: dict[str, tuple[Callable[..., Any], Callable[..., bool]]]) -> None:
         """Give Huey every declared task (the worker calls this before it consumes)."""
-        for name, func in queue._tasks.items():
+        for name, func in tasks.items():
             if name not in self._wrappers:
                 self._wrappers[name] = self.huey.task(name=name)(self.in_app(func))
-        for name, (func, when) in queue._periodic.items():
+        for name, (func, when) in periodic.items():
             if name not in self._wrappers:
                 self._wrappers[name] = self.huey.periodic_task(when, name=name)(
                     self.in_app(func))

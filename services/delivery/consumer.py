@@ -27,11 +27,10 @@ POLL = {"initial_delay": 0.02, "backoff": 1.2, "max_delay": 0.1}
 
 
 def run(app: Flask, threads: int) -> None:
-    huey = queue.huey(app)
+    huey = queue.consumable(app)
     if huey.immediate:
         raise RuntimeError("HERALD_QUEUE=immediate runs tasks inline: there is nothing to "
                            "consume. Unset it to run a worker.")
-    app.extensions["herald_queue"].register(queue)
     name = workers.me()
     stop = threading.Event()
     beating = threading.Thread(target=_heartbeat, args=(app, name, threads, stop),
