@@ -1,4 +1,4 @@
-# Herald: `make run` for the quick start, `make test` for the whole suite.
+# Herald: `make run` for the quick start (web server and worker), `make test` for the whole suite.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
@@ -43,11 +43,12 @@ $(CHROMIUM):
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel --quiet compile -d translations
 
+# The web server and the delivery worker together; Ctrl-C stops both (tools/run_web_and_worker.py).
 run: install translations
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app admin ensure
-	@echo "Herald is running at http://$(HOST):$(PORT)/admin/login"
-	$(BIN)/flask --app app run --host $(HOST) --port $(PORT)
+	@echo "Herald is running at http://$(HOST):$(PORT)/admin/login (and its delivery worker)"
+	$(BIN)/python tools/run_web_and_worker.py $(HOST) $(PORT)
 
 test: install-dev translations browser
 	$(BIN)/pytest

@@ -1,6 +1,8 @@
-"""The CLI: admin creation, settings get / set / export / import, key rotation."""
+"""The CLI: admin creation, settings get / set / export / import, key rotation, a scheduled
+broadcast, and the worker."""
 
 import json
+from datetime import timedelta
 
 from cryptography.fernet import Fernet
 
@@ -114,3 +116,32 @@ def test_keys_rotate(runner, app):
     settings.update({"sms.aliyun.access_key_secret": "rotate-by-cli"})
     result = runner.invoke(args=["keys", "rotate"])
     assert result.exit_code == 0 and "Re-encrypted 1" in result.output
+
+
+def test_a_broadcast_scheduled_with_at_waits_for_its_time(runner, app, frozen):
+    from models.queue import Job
+    from services.delivery import sweep
+    from tests.notify.conftest import SERVER_VARS, inbox, make_member
+
+    for n in range(2):
+        make_member(phone=f"+86138001380{n:02d}", email=f"m{n}@example.com")
+    later = frozen.now + timedelta(hours=2)
+    variables = [arg for name, value in SERVER_VARS.items() for arg in ("--var", f"{name}={value}")]
+    result = runner.invoke(args=["notify", "server_opened", "--all", "--at",
+                                 later.isoformat(), *variables])
+    assert result.exit_code == 0, result.output
+    assert f"for 2 members, sending at {later.isoformat()}" in result.output
+    job = db.session.scalars(db.select(Job)).one()
+    assert (job.audience, job.origin, job.due_at) == ("all", "cli", later)
+    sweep.sweep()
+    assert inbox() == []  # not yet
+    frozen.move(hours=2)
+    sweep.sweep()
+    assert len(inbox()) == 2
+
+
+def test_the_worker_refuses_the_inline_queue(runner):
+    """Tests run HERALD_QUEUE=immediate: there is nothing for a worker to consume."""
+    result = runner.invoke(args=["worker", "--threads", "2"])
+    assert result.exit_code != 0
+    assert "HERALD_QUEUE=immediate" in result.output + str(result.exception)

@@ -33,5 +33,14 @@ def test_readme_names_every_command_group(app):
     register_commands(bare)
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     groups = sorted(bare.cli.commands)
-    assert len(groups) == 6
+    assert len(groups) == 7  # six groups and the ``worker`` command
     assert [name for name in groups if f"flask --app app {name} " not in readme] == []
+
+
+def test_readme_names_every_periodic_task_the_worker_runs(app):
+    """Cron is gone for these: the README says what the worker runs instead."""
+    from extensions import queue
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert queue._periodic, "no periodic task registered"
+    assert [name for name in queue._periodic if f"`{name}`" not in readme] == []

@@ -1,0 +1,177 @@
+"""``make run``: the web server and the delivery worker start together, Ctrl-C stops both
+(tools/run_web_and_worker.py), and either one stopping takes the other down."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tools import run_web_and_worker
+
+ROOT = Path(__file__).resolve().parent.parent
+STARTUP_LIMIT = 60  # seconds: two app imports at once on a loaded CI box
+# What the launcher's children must not inherit from the test run: the quick start's
+# own defaults (SQLite and the queue file in the scratch instance folder) must apply.
+CLEARED = ("DATABASE_URL", "REDIS_URL", "HERALD_ENV", "HERALD_QUEUE", "HERALD_QUEUE_FILE",
+           "HERALD_QUEUE_NAME", "SECRET_KEY", "HERALD_ENCRYPTION_KEYS", "FLASK_APP",
+           "FLASK_DEBUG")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting for its parent counts as gone)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rpartition(")")[2].split()[0] != "Z"
+
+
+def _descendants(root: int) -> set[int]:
+    parents = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            parents[int(entry.name)] = int(stat.rpartition(")")[2].split()[1])
+    found, frontier = set(), {root}
+    while frontier:
+        frontier = {pid for pid, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _worker_pids(database: Path) -> list[int]:
+    """The pids of the workers that said they are alive (``worker_beats``)."""
+    if not database.exists():
+        return []
+    try:
+        with sqlite3.connect(database, timeout=1) as connection:
+            rows = connection.execute("SELECT pid FROM worker_beats").fetchall()
+    except sqlite3.OperationalError:  # not migrated yet
+        return []
+    return [pid for (pid,) in rows]
+
+
+def _page_answers(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.ConnectionError:
+        return False
+
+
+def test_make_run_starts_the_launcher_after_migrating():
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.runtime",
+                             "run", "HOST=127.0.0.1", "PORT=5999"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    assert recipe[-1] == ".venv/bin/python tools/run_web_and_worker.py 127.0.0.1 5999"
+    assert recipe.index(".venv/bin/flask --app app db upgrade") < len(recipe) - 1
+
+
+@pytest.mark.slow
+def test_web_and_worker_start_together_and_ctrl_c_stops_both(tmp_path):
+    """What ``make run`` runs last, with the real web server and worker (the schema made
+    directly: the migrations have tests of their own)."""
+    from sqlalchemy import create_engine
+
+    import models  # noqa: F401 (every table in the metadata)
+    from extensions import db
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'herald.db'}")
+    db.metadata.create_all(engine)
+    engine.dispose()
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(HERALD_INSTANCE_PATH=str(tmp_path), HERALD_ENV="development")
+    log = (tmp_path / "run.log").open("wb")
+    # A session of its own, like a terminal's job, so the test can signal its group.
+    launcher = subprocess.Popen(
+        [sys.executable, "tools/run_web_and_worker.py", "127.0.0.1", str(port)], cwd=ROOT,
+        env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True)
+    started: set[int] = set()
+    try:
+        deadline = time.monotonic() + STARTUP_LIMIT
+        url = f"http://127.0.0.1:{port}/admin/login"
+        while not (_page_answers(url) and _worker_pids(tmp_path / "herald.db")):
+            assert launcher.poll() is None, (tmp_path / "run.log").read_text()
+            assert time.monotonic() < deadline, (tmp_path / "run.log").read_text()
+            time.sleep(0.1)
+        started = _descendants(launcher.pid)
+        assert _worker_pids(tmp_path / "herald.db")[0] in started
+        assert len(started) == 2
+        assert (tmp_path / "queue.db").exists()  # the embedded queue, in the instance folder
+
+        os.killpg(launcher.pid, signal.SIGINT)  # Ctrl-C: the terminal signals the job's group
+        assert launcher.wait(timeout=30) == 0
+        output = (tmp_path / "run.log").read_text()
+        assert [pid for pid in started if _alive(pid)] == [], output
+        assert "Consumer exiting" in output  # the worker stopped gracefully, not killed
+        assert _worker_pids(tmp_path / "herald.db") == []  # and said so
+        assert not _page_answers(url)
+    finally:
+        log.close()
+        for pid in _descendants(launcher.pid) | started | {launcher.pid}:
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+        launcher.wait(timeout=10)
+
+
+def _child(tmp_path: Path, name: str, body: str) -> list[str]:
+    """A command that marks itself ready, then runs ``body``; a SIGINT writes ``name``.int."""
+    script = (f"import pathlib, signal, sys, time\n"
+              f"folder = pathlib.Path({str(tmp_path)!r})\n"
+              f"def stop(*_):\n"
+              f"    (folder / '{name}.int').write_text('SIGINT')\n"
+              f"    sys.exit(0)\n"
+              f"signal.signal(signal.SIGINT, stop)\n"
+              f"(folder / '{name}.ready').touch()\n"
+              f"{body}\n")
+    return [sys.executable, "-c", script]
+
+
+def test_when_one_command_ends_the_other_is_stopped_and_its_status_returned(tmp_path):
+    status = run_web_and_worker.supervise([
+        _child(tmp_path, "web", (  # fails (a port taken, say) once the other can hear SIGINT
+            "while not (folder / 'worker.ready').exists(): time.sleep(0.02)\n"
+            "sys.exit(3)")),
+        _child(tmp_path, "worker", "time.sleep(60)"),
+    ])
+    assert status == 3
+    assert (tmp_path / "worker.int").read_text() == "SIGINT"
+
+
+def test_a_ctrl_c_reaches_each_command_and_ends_cleanly(tmp_path):
+    """The launcher's own SIGINT is handed to both children; the run ends with status 0."""
+    before = signal.getsignal(signal.SIGINT)
+    commands = [_child(tmp_path, "web", "time.sleep(60)"),
+                _child(tmp_path, "worker", "time.sleep(60)")]
+    sender = subprocess.Popen([sys.executable, "-c", (
+        "import os, pathlib, signal, time\n"
+        f"folder = pathlib.Path({str(tmp_path)!r})\n"
+        "while not all((folder / f'{n}.ready').exists() for n in ('web', 'worker')):\n"
+        "    time.sleep(0.02)\n"
+        f"os.kill({os.getpid()}, signal.SIGINT)\n")])
+    try:
+        assert run_web_and_worker.supervise(commands) == 0
+    finally:
+        sender.kill()  # if the children never got ready, it must not signal pytest later
+    assert (tmp_path / "web.int").read_text() == "SIGINT"
+    assert (tmp_path / "worker.int").read_text() == "SIGINT"
+    assert signal.getsignal(signal.SIGINT) is before  # the launcher's handler is gone
