@@ -19,5 +19,10 @@ from services.delivery import consumer
 def worker_cli(threads: int | None) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: "
                                                    "%(message)s")
+    logging.getLogger("huey").setLevel(logging.WARNING)  # not two lines per message sent
+    logging.getLogger("huey.consumer").setLevel(logging.INFO)  # but say what it runs
     app = current_app._get_current_object()
-    consumer.run(app, threads or int(app.config["HERALD_WORKER_THREADS"]))
+    try:
+        consumer.run(app, threads or int(app.config["HERALD_WORKER_THREADS"]))
+    except consumer.NothingToConsume as exc:
+        raise click.ClickException(str(exc)) from None

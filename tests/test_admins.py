@@ -4,7 +4,7 @@ import pytest
 
 from core.admins import make_admin
 from extensions import db
-from models import Admin, AuditEntry, LoginSession
+from models import Admin, AuditEntry, LoginSession, Outgoing
 from tests.conftest import ADMIN_PASSWORD
 
 
@@ -92,10 +92,17 @@ def test_reset_password_ends_sessions_and_audits_without_the_password(client, au
 def test_own_profile_and_password(client, auth):
     auth.login()
     auth.confirm_protection()
+    old_phone, old_email = auth.admin.phone, auth.admin.email
     response = client.post("/admin/admins/me", data={"phone": "13700137000",
                                                      "email": "me@example.com"})
     assert response.status_code == 302
     assert db.session.get(Admin, auth.admin.id).phone == "+8613700137000"
+    # The old and the new addresses are told, through the queue (the log gateway here).
+    told = db.session.execute(db.select(Outgoing.channel, Outgoing.destination, Outgoing.status)
+                              .where(Outgoing.purpose == "admin_contact_changed")).all()
+    assert sorted(told) == sorted([("sms", old_phone, "sent"), ("sms", "+8613700137000", "sent"),
+                                   ("email", "me@example.com", "sent")] +
+                                  ([("email", old_email, "sent")] if old_email else []))
     response = client.post("/admin/admins/me/password", data={
         "password": "another-password", "confirm": "another-password"})
     assert response.status_code == 302

@@ -16,7 +16,7 @@ from core.passwords import hash_password
 from extensions import db
 from gateways.base import Message
 from models import ROLE_SUPER, Admin, LoginSession
-from services.delivery import messaging
+from services.delivery import outgoing
 
 bp = admin_blueprint("admin_admins", __name__, "/admins")
 
@@ -119,9 +119,11 @@ def notify_contact_change(admin: Admin, before: dict) -> None:
              name=admin.username, site=settings.get("basic.site_name"), ip=client_ip())
     targets = {("sms", v) for v in (before["phone"], admin.phone) if v} | \
         {("email", v) for v in (before["email"], admin.email) if v}
-    for channel, destination in sorted(targets):
-        messaging.send(channel, Message(to=destination, content=text, subject=text,
-                                        purpose="admin_contact_changed"))
+    queued = [outgoing.add(channel, Message(to=destination, content=text, subject=text,
+                                            purpose="admin_contact_changed"))
+              for channel, destination in sorted(targets)]
+    db.session.commit()
+    outgoing.hand_over(queued)
 
 
 def _apply(admin: Admin, values: dict, action: str) -> None:

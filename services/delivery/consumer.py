@@ -26,10 +26,14 @@ log = logging.getLogger(__name__)
 POLL = {"initial_delay": 0.02, "backoff": 1.2, "max_delay": 0.1}
 
 
+class NothingToConsume(RuntimeError):
+    """The app runs its tasks inline (``HERALD_QUEUE=immediate``): no worker is needed."""
+
+
 def run(app: Flask, threads: int) -> None:
     huey = queue.consumable(app)
     if huey.immediate:
-        raise RuntimeError("HERALD_QUEUE=immediate runs tasks inline: there is nothing to "
+        raise NothingToConsume("HERALD_QUEUE=immediate runs tasks inline: there is nothing to "
                            "consume. Unset it to run a worker.")
     name = workers.me()
     stop = threading.Event()

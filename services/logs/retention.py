@@ -76,15 +76,18 @@ def _delete(model: Any, limit: datetime) -> int:
         if model is DeliveryAttempt:
             # Outbox copies of these attempts, whatever their own age (no orphan left).
             db.session.execute(delete(OutboxMessage).where(OutboxMessage.attempt_id.in_(ids)))
-        db.session.execute(delete(model).where(model.id.in_(ids)))
+        # The rows this DELETE removed, not the ids read: with workers on two boxes two
+        # prunes may meet, and the code log's total must drop once per row.
+        deleted = db.session.execute(delete(model).where(model.id.in_(ids))).rowcount
         if model is VerificationCode:
-            code_log.add_to_total(-len(ids))  # the code log's page total, same transaction
+            code_log.add_to_total(-deleted)  # the code log's page total, same transaction
         db.session.commit()
-        total += len(ids)
+        total += deleted
 
 
 @queue.periodic("logs_prune", crontab(minute="17", hour="3"))
 def prune_daily() -> None:
-    """``flask --app app logs prune`` every night at 03:17 (the worker's clock), no cron."""
+    """``flask --app app logs prune`` every night at 03:17 UTC (Huey's crontab is in UTC),
+    in the worker: no cron needed."""
     g.audit_actor = "worker"
     prune()

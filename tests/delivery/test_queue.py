@@ -17,7 +17,6 @@ from services.codes.issue import CodeRequest
 from services.delivery import outgoing, sweep, tasks
 from tests.diagnostics.helpers import store_unchecked
 from tests.fakes.httpserver import FakeServer, Reply
-from tests.fakes.smsbao import SmsbaoFake
 
 PHONE = "+8613800138000"
 SMSBAO = {"sms.gateway": "smsbao", "sms.smsbao.username": "u", "sms.smsbao.password": "p",
