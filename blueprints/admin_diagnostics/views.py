@@ -1,4 +1,5 @@
-"""System → Diagnostics: every check with its fix, the tracer, and the delivery button."""
+"""System → Diagnostics: the delivery queue's health, every check with its fix, the tracer,
+the delivery button; and the red "no worker" banner every admin page shows."""
 
 from __future__ import annotations
 
@@ -11,16 +12,32 @@ from core import catalog
 from core.routing import safe_next
 from extensions import db
 from models import DeliveryAttempt
+from services.delivery import health as queue_health
 from services.delivery import status as delivery_status
-from services.diagnostics import runner, tracer
+from services.diagnostics import queue, runner, tracer
 
 bp = admin_blueprint("admin_diagnostics", __name__, "/diagnostics")
+
+
+@bp.record_once
+def _template_globals(state) -> None:
+    # The admin layout asks on every page whether to show the "no worker" banner.
+    state.app.jinja_env.globals["queue_banner"] = queue_banner
+
+
+def queue_banner() -> bool:
+    """Whether the admin layout shows the red "no delivery worker" banner."""
+    try:
+        return queue_health.banner_needed()
+    except Exception:  # an admin page must render even when the database is down
+        db.session.rollback()
+        return False
 
 
 @bp.route("/")
 def index():
     report = runner.run_all()
-    return render_template("admin_diagnostics/index.html", report=report)
+    return render_template("admin_diagnostics/index.html", report=report, queue=queue.panel())
 
 
 @bp.route("/tracer")

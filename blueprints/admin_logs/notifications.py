@@ -1,10 +1,12 @@
-"""System → Logs → Notification log: every attempt on every channel, with its catalog remark."""
+"""System → Logs → Notification log: every attempt on every channel, with its catalog remark,
+and the progress of the newest broadcasts (their messages are rows here as they go out)."""
 
 from __future__ import annotations
 
 from flask import render_template, request
 
 from blueprints.admin_logs.views import bp
+from blueprints.admin_messages import job_view
 from core.paging import paginate
 from services.logs import notifications as notification_log
 from services.notify import events
@@ -18,6 +20,6 @@ def notifications():
     return render_template("admin_logs/notifications.html", page=page, filters=filters,
                            fixes=fixes, events=events.EVENTS, statuses=notification_log.STATUSES,
                            business=[e for e in events.EVENTS.values() if not e.scene],
-                           channels=events.ALL_CHANNELS)
+                           channels=events.ALL_CHANNELS, jobs=job_view.recent_broadcasts())
 
 

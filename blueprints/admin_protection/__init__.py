@@ -110,8 +110,9 @@ def send(key: str):
 
 
 def send_admin_code(code_request: CodeRequest, *, show_provider_answer: bool) -> bool:
-    """Send an admin's code now, through the same entry point as the members', and flash
-    how it went: refused by a limit, failed with its reason and fix, or sent.
+    """Send an admin's code through the same entry point as the members', and flash how
+    it went: refused by a limit, failed with its reason and fix, sent, or on its way (the
+    queue has it and no gateway has answered yet).
 
     ``show_provider_answer`` adds the provider's raw answer to a failure.
     """
@@ -123,6 +124,9 @@ def send_admin_code(code_request: CodeRequest, *, show_provider_answer: bool) ->
         return False
     if sent.delivered:
         flash(_("A code was sent. Enter it below."), "success")
+        return True
+    if sent.queued:  # the worker has it and no gateway has answered yet
+        flash(_("A code is on its way. Enter it below when it arrives."), "success")
         return True
     failure = (f"[{sent.error}] {_('Sending the code failed')}: {catalog.message(sent.error)} — "
                f"{catalog.fix(sent.error)}")

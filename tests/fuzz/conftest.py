@@ -33,6 +33,7 @@ from models.alert import SiteAlert
 from models.code import VerificationCode
 from services.codes import blocks
 from services.notify import api_clients as event_clients
+from services.notify import jobs as notify_jobs
 from tests.fuzz.strategies import MARK
 from tests.gateways.conftest import dns  # noqa: F401  (autouse: no real DNS)
 from tests.reseller.conftest import make_reseller, make_template
@@ -135,6 +136,7 @@ def seed(auth, client) -> dict[str, Any]:
     db.session.add(pending)
     db.session.commit()
     auth.confirm_protection(minutes=30)
+    job = notify_jobs.notify("push_notice", member, title="Hello", body="Hi")
     return {"member_id": member.id, "admin_id": admin.id, "account_id": account.id,
             "template_id": template.id, "api_client_id": _client_pk(events_client.client_id),
             "admin_resellers.by_client:api_client_id": account.api_client_id,
@@ -142,7 +144,7 @@ def seed(auth, client) -> dict[str, Any]:
             "attempt_id": attempt.id if attempt else 1, "message_id": message.id,
             "key": pending.key, "group": "member", "name": "server_opened", "channel": "sms",
             "locale": "zh_CN", "admin_log_export.export:name": "codes",
-            "job_id": "0123456789abcdef0123456789abcdef"}
+            "job_id": "0123456789abcdef0123456789abcdef", "admin_messages.job:job_id": job.job_id}
 
 
 def _client_pk(client_id: str) -> int:

@@ -36,7 +36,8 @@ FORMS = sorted([
     "admin_auth.code", "admin_auth.login", "admin_auth.send_code",
     "admin_diagnostics.poll", "admin_functions.clear_cache", "admin_functions.export",
     "admin_functions.rotate_secrets", "admin_logs.resolve_alert",
-    "admin_logs.reveal_code", "admin_members.status", "admin_protection.confirm",
+    "admin_logs.reveal_code", "admin_members.status", "admin_messages.broadcast",
+    "admin_messages.broadcast_send", "admin_protection.confirm",
     "admin_protection.send", "admin_resellers.active", "admin_resellers.delete",
     "admin_resellers.new", "admin_resellers.quota", "admin_resellers.reset_keys",
     "admin_resellers.save", "admin_resellers.template_delete", "admin_resellers.template_new",
@@ -50,6 +51,8 @@ FORMS = sorted([
 # Forms for visitors (a signed-in browser is sent on before the form is read).
 ANONYMOUS = {"admin_auth.login", "admin_auth.code", "admin_auth.send_code", "member_auth.login",
              "member_auth.login_code", "member_auth.register", "member_auth.forgot"}
+BROADCAST_FIELDS = {"event", "var_server_name", "var_server_ip", "var_product", "var_expires_at",
+                    "audience", "q", "send_at", "review", "change"}
 # Field names no page shows a signed-in browser (posted by JavaScript, or visitors' forms).
 EXTRA_FIELDS = {
     "member_auth.send_code": {"scene", "destination", "via", "next", "altcha"},
@@ -57,6 +60,9 @@ EXTRA_FIELDS = {
     "admin_auth.send_code": {"channel"}, "member_auth.login": {"account", "password"},
     "member_auth.login_code": {"phone", "code"},
     "member_auth.register": {"phone", "code", "password", "confirm", "qq", "referral", "agree"},
+    # The broadcast form's fields follow the chosen event (server_opened's here, a value
+    # the strategies offer); the page without an event shows only the chooser.
+    "admin_messages.broadcast": BROADCAST_FIELDS, "admin_messages.broadcast_send": BROADCAST_FIELDS,
 }
 ID_PARTS = st.sampled_from([0, 1, 2**31 - 1, 2**31, 10**20, 99999999999999999999999999])
 

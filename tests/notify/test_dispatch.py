@@ -10,8 +10,8 @@ from models import OutboxMessage
 from services.notify import events
 from services.notify import matrix as event_settings
 from services.notify.dispatch import NotifyError
-from services.notify.jobs import notify
 from services.notify.fanout import notify_many
+from services.notify.jobs import notify
 from services.templates import store as template_store
 from tests.fakes.aliyun import AliyunFake
 from tests.fakes.httpserver import FakeServer
