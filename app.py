@@ -138,6 +138,7 @@ TASK_MODULES = (
     "services.notify.jobs",
     "services.delivery.status",
     "services.logs.retention",
+    "services.reseller.messages",
 )
 
 

@@ -9,6 +9,11 @@ The upstream answers with a catalog code, which is handed on unchanged: an upstr
 ``insufficient_balance``, ``quota_exhausted`` or ``ip_not_allowed`` reads the same here. Only
 outage-type answers that the upstream marks as certainly not sent (its API switched off among
 them) may fail over to the next gateway.
+
+An upstream queues what it accepts and answers ``202`` ``ok`` with its own message id (its
+worker sends it later; the reseller can follow it with ``GET /api/sms/messages/<id>``): from
+this side the message is sent, the upstream has it and has charged for it. An older upstream
+that sent before answering says ``200`` ``ok``; both are accepted.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from gateways.errors import result_from_status
 from gateways.http import HttpGateway, json_or_none
 
 API_PATH = "/api/sms/send"
+ACCEPTED = (200, 202)  # sent by an older upstream; queued by a current one
 # What an admin may paste after the home page; all of it is dropped.
 _SUFFIXES = ("/api/sms/send", "/api/sms")
 # Answers meaning "refused before anything was sent, another gateway may help";
@@ -97,7 +103,7 @@ class UpstreamGateway(HttpGateway):
             return by_status or SendResult.failed(
                 self.name, "unknown", raw_code=f"HTTP {response.status_code}",
                 raw_message=response.text[:500])
-        if code == "ok" and response.status_code == 200:
+        if code == "ok" and response.status_code in ACCEPTED:
             return SendResult.sent(self.name, message_id=str(data.get("message_id") or ""),
                                    raw_code=code, raw_message=str(data.get("message") or ""))
         return SendResult.failed(

@@ -25,21 +25,29 @@ from services.reseller import attribution as reseller_attribution
 LOG_GATEWAY = "log"
 _POOL_KEY = "herald_gateways"
 _POOL_SIZE = 32
+# (connect, read) ceilings of an admin's Test send: it stays synchronous (the admin waits
+# for the exact result), so a slow provider must not hold the page, and a web worker, for
+# the whole timeout the queue's worker is allowed.
+TEST_TIMEOUT = (3.0, 10.0)
 
 
-def options(channel: str) -> dict[str, Any]:
+def options(channel: str, *, test: bool = False) -> dict[str, Any]:
+    connect = settings.get(f"{channel}.connect_timeout")
+    read = settings.get(f"{channel}.read_timeout")
+    if test:
+        connect, read = min(connect, TEST_TIMEOUT[0]), min(read, TEST_TIMEOUT[1])
     return {
-        "timeout": (settings.get(f"{channel}.connect_timeout"),
-                    settings.get(f"{channel}.read_timeout")),
+        "timeout": (connect, read),
         "allow_private": current_app.config["HERALD_ALLOW_PRIVATE_URLS"],
         "token_store": cache,
     }
 
 
-def build_gateway(channel: str, name: str) -> Gateway:
-    """The gateway ``name`` with its stored settings, reused while they stay the same."""
+def build_gateway(channel: str, name: str, *, test: bool = False) -> Gateway:
+    """The gateway ``name`` with its stored settings, reused while they stay the same;
+    ``test``: with the Test send's short timeouts."""
     config = gateway_config(channel, name)
-    opts = options(channel)
+    opts = options(channel, test=test)
     fingerprint = hashlib.sha256(json.dumps(
         [channel, name, config, [opts["timeout"], opts["allow_private"]]],
         sort_keys=True, default=str).encode()).hexdigest()
@@ -72,13 +80,17 @@ def breaker(channel: str) -> CircuitBreaker:
 
 
 def send(channel: str, message: Message, *, test: bool = False) -> Delivery:
-    """Send ``message`` on ``channel`` through the configured chain and record it."""
-    delivery = deliver(channel, message)
+    """Send ``message`` on ``channel`` through the configured chain, now, and record it.
+
+    ``test``: the template editor's Test send, recorded as a test and held to the short
+    ``TEST_TIMEOUT``; never through the queue: the admin waits for the exact result.
+    """
+    delivery = deliver(channel, message, test=test)
     record(channel, message, delivery.attempts, test=test)
     return delivery
 
 
-def deliver(channel: str, message: Message) -> Delivery:
+def deliver(channel: str, message: Message, *, test: bool = False) -> Delivery:
     """The gateway calls of ``send`` without the records: fan-out records a batch at once
     with ``record_many``."""
     names = chain(channel)
@@ -86,13 +98,15 @@ def deliver(channel: str, message: Message) -> Delivery:
         result = SendResult.failed("", "not_configured",
                                    raw_message=f"no {channel} gateway is active")
         return Delivery(result, [result])
-    gateways = [build_gateway(channel, name) for name in names]
+    gateways = [build_gateway(channel, name, test=test) for name in names]
     return send_with_failover(message, gateways, breaker(channel))
 
 
 def send_through(channel: str, name: str, message: Message) -> SendResult:
-    """Test send: exactly one gateway, no failover, recorded as a test."""
-    result = build_gateway(channel, name).send(message)
+    """Test send on a settings tab: exactly one gateway, now (not through the queue: the
+    admin waits for the exact result), no failover, the short ``TEST_TIMEOUT``, recorded
+    as a test."""
+    result = build_gateway(channel, name, test=True).send(message)
     record(channel, message, [result], test=True)
     return result
 

@@ -1,8 +1,9 @@
 """Tag the delivery attempts written during a reseller send with the reseller's client.
 
-``services.delivery.messaging.send`` writes the attempt rows and knows nothing of resellers; rather
-than thread a client through every sending function, the reseller API sends inside
-``attributed_to(client_id)`` and ``messaging.record_many`` (the one writer of gateway
+``services.delivery.messaging`` writes the attempt rows and knows nothing of resellers;
+rather than thread a client through every sending function, the delivery worker sends a
+reseller's queued message inside ``attributed_to(row.api_client_id)``
+(``services.delivery.tasks``) and ``messaging.record_many`` (the one writer of gateway
 attempts) reads :func:`current` for each row it inserts meanwhile (in this thread or task
 only: a context variable).
 """

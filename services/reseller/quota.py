@@ -28,7 +28,10 @@ def remaining(account_id: int) -> int:
 
 
 def count_result(account_id: int, sent: bool, refund: bool) -> None:
-    """Count a send in the usage figures; ``refund`` gives its message back. Commits."""
+    """Count a settled send in the usage figures; ``refund`` gives its message back.
+
+    The caller commits: the queue's settling transaction, with the message's end.
+    """
     values: dict = {"last_sent_at": clock.now()}
     if sent:
         values["sent_count"] = ResellerAccount.sent_count + 1
@@ -38,7 +41,6 @@ def count_result(account_id: int, sent: bool, refund: bool) -> None:
         values["quota"] = ResellerAccount.quota + 1
     db.session.execute(db.update(ResellerAccount).where(ResellerAccount.id == account_id)
                        .values(**values).execution_options(synchronize_session=False))
-    db.session.commit()
 
 
 def adjust(account_id: int, delta: int) -> int | None:

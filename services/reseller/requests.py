@@ -1,8 +1,8 @@
 """Idempotency for ``POST /api/sms/send``: one key, one send, the first answer every time.
 
-A key is claimed by inserting a pending row before the gateway is called; the unique
-constraint on (client, key) lets exactly one of two concurrent requests win. The loser gets
-the stored answer, or ``request_in_progress`` while the winner is still sending.
+A key is claimed by inserting a pending row before the message is charged and queued; the
+unique constraint on (client, key) lets exactly one of two concurrent requests win. The
+loser gets the stored answer, or ``request_in_progress`` while the winner is still queuing.
 """
 
 from __future__ import annotations
@@ -78,9 +78,9 @@ def release(row: ResellerRequest) -> None:
 
 
 def complete(row: ResellerRequest, answer: Answer) -> None:
+    """Store the first answer on the claim; the caller commits it with what it answers."""
     row.status = answer.status
     row.answer = {"code": answer.code, **answer.data}
-    db.session.commit()
 
 
 def _row(api_client_id: int, key: str) -> ResellerRequest | None:

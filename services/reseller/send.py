@@ -1,14 +1,18 @@
-"""``POST /api/sms/send`` after the signature checked out: validate, claim, charge, send.
+"""``POST /api/sms/send`` after the signature checked out: validate, claim, charge, queue.
 
 Order matters. Cheap checks of the body come first; a repeated idempotency key is answered
 from the record before anything else could refuse it (a template disabled since then must
 not change the first answer); the quota is charged only once the request is known to be
-sendable, and given back when the message certainly did not go out.
+sendable. The charge, the queued message and the idempotency answer are committed in one
+transaction, then the message is handed to the delivery worker: the answer (``202``,
+``status: queued``) never waits for a gateway. ``services.reseller.messages`` gives the
+quota back when the worker finds the message certainly did not go out.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +20,14 @@ from typing import Any
 from core import settings
 from core.phones import InvalidPhone, country_of, parse_phone
 from extensions import db
-from gateways.base import Message, SendResult
-from gateways.sender import may_fail_over
-from models import ApiClient, ResellerAccount, ResellerTemplate
-from services.delivery import messaging
+from gateways.base import Message
+from models import ApiClient, ResellerAccount, ResellerRequest, ResellerTemplate
+from models.queue import KIND_RESELLER, OUT_QUEUED
+from services.delivery import outgoing
 from services.reseller import limits as reseller_limits
+from services.reseller import messages as reseller_messages
 from services.reseller import quota as reseller_quota
 from services.reseller import templates as reseller_templates
-from services.reseller.attribution import attributed_to
 from services.reseller.clients import account_for_client
 from services.reseller.requests import (
     Answer,
@@ -35,6 +39,8 @@ from services.reseller.requests import (
     previous,
     release,
 )
+
+log = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_PHONE_LENGTH = 32
@@ -110,26 +116,50 @@ def _send(account: ResellerAccount, request: SendRequest) -> Answer:
     claimed = claim(account.api_client_id, request.idempotency_key, request.digest) \
         if request.idempotency_key else None
     try:
-        _charge(account, message.to)
-    except Refusal:
+        answer = _charge_and_queue(account, message, claimed)
+    except Exception:  # a refusal or a failed write: nothing charged, the key free again
+        db.session.rollback()
         if claimed is not None:
             release(claimed)
         raise
-    answer = _deliver(account, message)
+    _hand_over(int(answer.data["message_id"]))
+    return answer
+
+
+def _charge_and_queue(account: ResellerAccount, message: Message,
+                      claimed: ResellerRequest | None) -> Answer:
+    """Charge, queue and store the first answer in one transaction: all or nothing."""
+    _charge(account, message.to)
+    outgoing_id = outgoing.add("sms", message, kind=KIND_RESELLER,
+                               api_client_id=account.api_client_id,
+                               extra=reseller_messages.beside(account.id))
+    answer = Answer(202, "ok", {"message_id": str(outgoing_id), "status": OUT_QUEUED,
+                                "quota_remaining": reseller_quota.remaining(account.id)})
     if claimed is not None:
         complete(claimed, answer)
+    db.session.commit()
     return answer
 
 
 def _charge(account: ResellerAccount, phone: str) -> None:
-    """Take the phone's daily slot and one message of quota together, or neither."""
+    """Take the phone's daily slot and one message of quota together, or neither (the
+    caller rolls back a refusal and commits a charge with the queued message)."""
     if not reseller_limits.reserve(phone):
-        db.session.rollback()
         raise Refusal("code_limit", 429, "this phone reached the upstream's daily cap")
     if not reseller_quota.take_one(account.id):
-        db.session.rollback()
         raise Refusal("quota_exhausted", 402, "no messages left on this member ID")
-    db.session.commit()
+
+
+def _hand_over(outgoing_id: int) -> None:
+    """Enqueue the committed message. It is charged and answered for already, so a queue
+    that cannot be reached now (Redis restarting) must not turn that into an error the
+    reseller would retry: the sweep hands the row over again."""
+    try:
+        outgoing.hand_over([outgoing_id])
+    except Exception:  # any storage error of the queue backend; the row is safe
+        db.session.rollback()
+        log.exception("handing reseller message %s to the queue failed; the sweep will",
+                      outgoing_id)
 
 
 def _template(account: ResellerAccount, number: str) -> ResellerTemplate:
@@ -164,21 +194,3 @@ def _message(template: ResellerTemplate, phone: str, params: dict[str, str]) -> 
         raise Refusal("content_rejected", 422, str(exc)) from None
     return Message(to=phone, content=content, template_code=template.provider_template_code,
                    params=params, purpose=f"reseller:{template.number}")
-
-
-def _deliver(account: ResellerAccount, message: Message) -> Answer:
-    with attributed_to(account.api_client_id):
-        result = messaging.send("sms", message).result
-    refund = not result.ok and not _may_have_gone_out(result)
-    reseller_quota.count_result(account.id, sent=result.ok, refund=refund)
-    quota = reseller_quota.remaining(account.id)
-    if result.ok:
-        return Answer(200, "ok", {"message_id": result.message_id, "quota_remaining": quota})
-    return Answer(502, result.error or "unknown", {
-        "retryable": may_fail_over(result), "quota_remaining": quota,
-        "detail": f"the upstream's SMS gateway failed: {result.error}"})
-
-
-def _may_have_gone_out(result: SendResult) -> bool:
-    """A read timeout or a connection dropped after the request left may still have sent."""
-    return result.error == "timeout" or (result.error == "unreachable" and not result.retryable)

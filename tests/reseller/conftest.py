@@ -57,6 +57,14 @@ def post(client, credentials: Credentials, payload: dict | bytes, *, path: str =
     return client.post(path, data=raw, headers=headers)
 
 
+def get(client, credentials: Credentials, path: str, **header_changes: str):
+    """GET ``path`` signed as the documented scheme says (the body is empty)."""
+    headers = signed_headers(credentials.client_id, credentials.api_key, credentials.sign_key,
+                             "GET", path, b"", nonce=uuid.uuid4().hex)
+    headers.update(header_changes)
+    return client.get(path, headers=headers)
+
+
 def attempts() -> list[DeliveryAttempt]:
     db.session.rollback()
     return list(db.session.scalars(db.select(DeliveryAttempt).order_by(DeliveryAttempt.id)))

@@ -1,4 +1,7 @@
-"""POST /api/sms/send on the upstream: sending, idempotency, every refusal, quota, limits."""
+"""POST /api/sms/send on the upstream: sending, idempotency, every refusal, quota, limits.
+
+Tests run the queue inline (HERALD_QUEUE=immediate): a queued message is delivered before
+the request returns (test_queued_send.py holds the hand-over to see the answer first)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import pytest
 from core import catalog, crypto, settings
 from extensions import db
 from models import KIND_EVENTS, ApiClient, OutboxMessage, ResellerAccount, ResellerRequest
+from models.queue import Outgoing
 from services.reseller import clients as reseller_clients
 from tests.reseller.conftest import (
     PARAMS,
@@ -25,11 +29,16 @@ from tests.reseller.conftest import (
 EN = {"Accept-Language": "en"}
 
 
+def queued_rows() -> list[Outgoing]:
+    db.session.rollback()
+    return list(db.session.scalars(db.select(Outgoing).order_by(Outgoing.id)))
+
+
 def test_send_goes_through_the_upstreams_gateway_and_is_attributed(api, reseller):
     account, credentials = reseller
     response = post(api, credentials, body())
     data = response.get_json()
-    assert response.status_code == 200, data
+    assert response.status_code == 202, data
     assert data["code"] == "ok" and data["quota_remaining"] == 4 and data["message_id"]
     [attempt] = attempts()
     assert (attempt.gateway, attempt.status, attempt.purpose, attempt.destination) == (
@@ -56,10 +65,10 @@ def test_the_same_idempotency_key_returns_the_first_answer_and_sends_once(api, r
     payload = body(idempotency_key="order-42")
     first = post(api, credentials, payload)
     again = post(api, credentials, dict(reversed(list(payload.items()))))  # new nonce, same body
-    assert again.status_code == first.status_code == 200
-    assert again.get_json() == first.get_json()
+    assert again.status_code == first.status_code == 202
+    assert again.get_json() == first.get_json()  # "queued" still: the first answer, unchanged
     assert again.headers["Idempotent-Replayed"] == "true"
-    assert len(attempts()) == 1 and quota_of(account) == 4
+    assert len(attempts()) == len(queued_rows()) == 1 and quota_of(account) == 4
 
 
 def test_a_reused_key_with_another_body_is_refused(api, reseller):
@@ -126,7 +135,7 @@ def test_a_malformed_nonce_is_refused(api, reseller):
 
 def test_a_replayed_nonce_is_refused(api, reseller):
     _account, credentials = reseller
-    assert post(api, credentials, body(), nonce="nonce-once-1").status_code == 200
+    assert post(api, credentials, body(), nonce="nonce-once-1").status_code == 202
     _refusal(post(api, credentials, body(), nonce="nonce-once-1", **EN), 401, "nonce_replayed")
     assert len(attempts()) == 1
 
@@ -152,7 +161,7 @@ def test_credentials_in_the_query_string_are_refused(api, reseller):
 
 def test_an_exhausted_quota_is_refused(api, app, template):
     account, credentials = make_reseller(quota=1)
-    assert post(api, credentials, body()).status_code == 200
+    assert post(api, credentials, body()).status_code == 202
     data = _refusal(post(api, credentials, body(), **EN), 402, "quota_exhausted")
     assert data["detail"]
     assert len(attempts()) == 1 and quota_of(account) == 0
@@ -162,7 +171,7 @@ def test_a_template_the_member_may_not_use_is_refused(api, app, template):
     make_template(number="2001", content="{{ code }}", variables=["code"])
     _account, credentials = make_reseller(templates=["2001"])
     _refusal(post(api, credentials, body(), **EN), 403, "template_not_allowed")
-    assert post(api, credentials, body(template_number="2001")).status_code == 200
+    assert post(api, credentials, body(template_number="2001")).status_code == 202
 
 
 @pytest.mark.parametrize("number", [..., None, "", "   "])
@@ -195,7 +204,7 @@ def test_an_invalid_or_not_allowed_phone_is_refused(api, reseller, phone):
 
 def test_a_members_own_countries_replace_the_member_setting(api, app, template):
     _account, credentials = make_reseller(countries=["HK"])
-    assert post(api, credentials, body(phone="+85261234567")).status_code == 200
+    assert post(api, credentials, body(phone="+85261234567")).status_code == 202
     _refusal(post(api, credentials, body(), **EN), 422, "invalid_phone")
 
 
@@ -209,7 +218,7 @@ def test_bad_parameters_are_refused(api, reseller, params):
 
 def test_numbers_are_accepted_as_parameters_and_extras_dropped(api, reseller):
     response = post(api, reseller[1], body(params={**PARAMS, "minutes": 5, "extra": "x"}))
-    assert response.status_code == 200
+    assert response.status_code == 202
     outbox = db.session.scalar(db.select(OutboxMessage))
     assert crypto.decrypt(outbox.content) == "您的验证码是123456，5分钟内有效。"
 
@@ -239,9 +248,9 @@ def test_answers_speak_the_callers_language(api, reseller):
 def test_a_phones_daily_cap_counts_reseller_sends(api, reseller):
     account, credentials = reseller
     settings.update({"member.daily_cap_phone": 1})
-    assert post(api, credentials, body()).status_code == 200
+    assert post(api, credentials, body()).status_code == 202
     _refusal(post(api, credentials, body(), **EN), 429, "code_limit")
-    assert post(api, credentials, body(phone="+8613900139000")).status_code == 200
+    assert post(api, credentials, body(phone="+8613900139000")).status_code == 202
     assert quota_of(account) == 3  # the refused send cost nothing
 
 
@@ -250,8 +259,8 @@ def test_the_per_member_rate_limit_counts_only_signed_requests(api, app, templat
     for _ in range(3):  # a stranger who knows the member ID cannot use up its budget
         assert post(api, credentials, body(), **{"X-Herald-Signature": "0" * 64}
                     ).status_code == 401
-    assert post(api, credentials, body()).status_code == 200
-    assert post(api, credentials, body()).status_code == 200
+    assert post(api, credentials, body()).status_code == 202
+    assert post(api, credentials, body()).status_code == 202
     response = post(api, credentials, body())
     assert (response.status_code, response.get_json()["code"]) == (429, "rate_limited")
 
@@ -268,7 +277,7 @@ def test_json_answers_are_never_cached(api, reseller):
 def test_stored_answer_has_no_words(api, reseller):
     post(api, reseller[1], body(idempotency_key="k-words"))
     stored = db.session.scalar(db.select(ResellerRequest))
-    assert stored.status == 200 and stored.answer["code"] == "ok"
+    assert stored.status == 202 and stored.answer["code"] == "ok"
     assert "message" not in stored.answer  # words follow the language of each caller
     assert json.dumps(stored.answer)
 
@@ -281,7 +290,8 @@ def test_a_racing_claim_of_the_same_key_waits_then_gets_the_first_answer(app, re
     with pytest.raises(Refusal) as waiting:
         claim(client_id, "race-1", "digest")
     assert waiting.value.code == "request_in_progress"
-    complete(first, Answer(200, "ok", {"message_id": "m-1"}))
+    complete(first, Answer(202, "ok", {"message_id": "m-1"}))
+    db.session.commit()  # the send commits the answer with its queued message
     with pytest.raises(Replayed) as replayed:
         claim(client_id, "race-1", "digest")
     assert (replayed.value.answer.code, replayed.value.answer.data) == ("ok", {"message_id": "m-1"})

@@ -3,13 +3,16 @@
 The upstream is the session's app on the test database, served over real HTTP by a
 werkzeug server thread; its own SMS gateway is ``aliyun``, pointed at the Alibaba fake. The
 downstream is a second app on its own SQLite file. Every refusal of the reseller API must
-reach the downstream admin's Test send as the right catalog code, message and fix.
+reach the downstream admin's Test send as the right catalog code, message and fix. What the
+upstream accepts it queues (its worker runs inline here); the downstream follows it with
+``GET /api/sms/messages/<id>``.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,10 +23,12 @@ from werkzeug.serving import make_server
 
 from core import catalog, settings
 from core.admins import make_admin
+from core.signing import signed_headers
 from extensions import cache, db
 from gateways.base import Message
 from models import ApiClient, DeliveryAttempt, ReplayKey, ResellerAccount
 from models.api_client import NONCES
+from models.queue import Outgoing
 from services.delivery import messaging
 from services.reseller import clients as reseller_clients
 from services.reseller.clients import Credentials
@@ -128,13 +133,28 @@ def upstream_account(upstream: Upstream) -> ResellerAccount:
     return db.session.get(ResellerAccount, upstream.account.id, populate_existing=True)
 
 
+def message_status(upstream: Upstream, message_id: str) -> dict:
+    """What the upstream's status operation says of one message, asked as the downstream."""
+    path = f"/api/sms/messages/{message_id}"
+    c = upstream.credentials
+    headers = signed_headers(c.client_id, c.api_key, c.sign_key, "GET", path, b"",
+                             nonce=uuid.uuid4().hex)
+    response = requests.get(upstream.url + path, headers=headers, timeout=5)
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
 def test_a_code_reaches_the_upstreams_provider(upstream, downstream):
     delivery = send_downstream(downstream)
     assert delivery.ok, delivery.result
     [sent] = upstream.provider.sent
     assert (sent["PhoneNumbers"], sent["TemplateCode"]) == ("13800138000", "SMS_154950909")
     assert '"code":"123456"' in sent["TemplateParam"]
-    assert delivery.result.message_id == "000001^0"  # Alibaba's BizId, handed back
+    db.session.rollback()
+    queued = db.session.scalar(db.select(Outgoing))
+    assert delivery.result.message_id == str(queued.id)  # the upstream's id, handed back
+    status = message_status(upstream, delivery.result.message_id)
+    assert (status["status"], status["provider_message_id"]) == ("sent", "000001^0")  # BizId
     account = upstream_account(upstream)
     assert (account.quota, account.sent_count) == (4, 1)
     [attempt] = db.session.scalars(db.select(DeliveryAttempt)).all()
@@ -155,15 +175,45 @@ def test_the_same_idempotency_key_sends_once(upstream, downstream):
     assert len(upstream.provider.sent) == 1 and upstream_account(upstream).quota == 4
 
 
-def test_an_upstream_outage_fails_over_downstream(upstream, downstream):
-    settings.update({"sms.aliyun.endpoint": f"http://127.0.0.1:{_closed_port()}/"})
+def test_an_unreachable_upstream_fails_over_downstream(upstream, downstream):
+    configure(downstream, f"http://127.0.0.1:{_closed_port()}", upstream.credentials)
     with downstream.app_context():
         settings.update({"sms.fallbacks": "log"})
     delivery = send_downstream(downstream)
     assert delivery.ok and delivery.result.gateway == "log"
     first = delivery.attempts[0]
     assert (first.gateway, first.error, first.retryable) == ("upstream", "unreachable", True)
-    assert upstream_account(upstream).quota == 5  # refunded: nothing went out
+    assert upstream_account(upstream).quota == 5
+
+
+def test_an_outage_of_the_upstreams_provider_is_the_upstreams_to_retry_and_refund(
+        upstream, downstream):
+    settings.update({"sms.aliyun.endpoint": f"http://127.0.0.1:{_closed_port()}/",
+                     "sms.max_tries": 1})
+    with downstream.app_context():
+        settings.update({"sms.fallbacks": "log"})
+    delivery = send_downstream(downstream)
+    # The upstream accepted and charged it: from here it is sent, no fallback is used.
+    assert delivery.ok and delivery.result.gateway == "upstream"
+    status = message_status(upstream, delivery.result.message_id)
+    assert (status["status"], status["error"]) == ("failed", "unreachable")
+    account = upstream_account(upstream)
+    assert (account.quota, account.failed_count) == (5, 1)  # refunded: nothing went out
+
+
+def test_a_provider_refusal_after_the_answer_is_in_the_status_and_refunded(
+        upstream, downstream, downstream_admin):
+    upstream.provider.force_code = "isv.AMOUNT_NOT_ENOUGH"
+    response = downstream_admin.post("/admin/settings/sms/test-send", data={
+        "destination": "13800138000", "template_code": "1001", "params": PARAMS_JSON},
+        headers=ZH)
+    assert "alert-success" in response.get_data(as_text=True)  # the upstream took it
+    with downstream.app_context():
+        last = db.session.scalar(db.select(DeliveryAttempt).order_by(DeliveryAttempt.id.desc()))
+        message_id = last.message_id
+    status = message_status(upstream, message_id)
+    assert (status["status"], status["error"]) == ("failed", "insufficient_balance")
+    assert upstream_account(upstream).quota == 5
 
 
 def test_an_upstream_that_switched_its_api_off_fails_over_downstream(upstream, downstream):
@@ -219,10 +269,6 @@ def _replayed_nonce(up: Upstream, downstream, monkeypatch) -> None:
     assert send_downstream(downstream).ok  # the first use of the nonce is accepted
 
 
-def _broke_provider(up: Upstream, downstream, monkeypatch) -> None:
-    up.provider.force_code = "isv.AMOUNT_NOT_ENOUGH"
-
-
 def _daily_cap(up: Upstream, downstream, monkeypatch) -> None:
     settings.update({"member.daily_cap_phone": 1})
     assert send_downstream(downstream).ok
@@ -270,7 +316,6 @@ REFUSALS = [
     (_nothing, {"template_code": "9999"}, "unknown_template"),
     (_nothing, {"destination": "+85261234567"}, "invalid_phone"),
     (_nothing, {"params": '{"code": "1"}'}, "template_params_invalid"),
-    (_broke_provider, {}, "insufficient_balance"),
     (_daily_cap, {}, "code_limit"),
     (_slow_member, {}, "rate_limited"),
     (_api_switched_off, {}, "api_disabled"),

@@ -23,12 +23,16 @@ CODE = Message(to="+8613800138000", template_code="1001", params={"code": "12345
                purpose="register")
 
 
+QUEUED = {"code": "ok", "message": "The message was queued for sending.", "message_id": "77",
+          "status": "queued", "quota_remaining": 9}
+
+
 class FakeUpstream:
-    """Checks the five headers and the HMAC, then answers ``reply`` (default: sent)."""
+    """Checks the five headers and the HMAC, then answers ``reply`` (default: what a current
+    upstream answers, 202 queued)."""
 
     def __init__(self) -> None:
-        self.reply = Reply.json({"code": "ok", "message": "sent", "message_id": "m-1",
-                                 "quota_remaining": 9})
+        self.reply = Reply.json(QUEUED, 202)
         self.seen: list[Request] = []
 
     def __call__(self, request: Request) -> Reply:
@@ -80,7 +84,7 @@ def test_a_missing_template_number_fails_before_any_request(fake):
 def test_sends_the_documented_signed_request(fake):
     gateway = make(fake.url + "/api/sms/")
     first, second = gateway.send(CODE), gateway.send(CODE)
-    assert first.ok and (first.message_id, first.raw_code) == ("m-1", "ok")
+    assert first.ok and (first.message_id, first.raw_code) == ("77", "ok")
     request = fake.seen[0]
     assert (request.method, request.path) == ("POST", "/api/sms/send")
     sent = request.json()
@@ -90,6 +94,19 @@ def test_sends_the_documented_signed_request(fake):
     nonces = {r.headers["x-herald-nonce"] for r in fake.seen}
     keys = {r.json()["idempotency_key"] for r in fake.seen}
     assert second.ok and len(nonces) == len(keys) == 2  # fresh for every request
+
+
+def test_a_queued_answer_is_a_send_with_the_upstreams_message_id(fake):
+    result = make(fake.url).send(CODE)
+    assert (result.ok, result.message_id, result.raw_code, result.raw_message) == (
+        True, "77", "ok", QUEUED["message"])
+
+
+def test_an_older_upstream_that_sent_before_answering_200_is_still_a_send(fake):
+    fake.reply = Reply.json({"code": "ok", "message": "sent", "message_id": "000001^0",
+                             "quota_remaining": 9})
+    result = make(fake.url).send(CODE)
+    assert (result.ok, result.message_id) == (True, "000001^0")
 
 
 def test_a_sub_path_home_page_is_signed_with_its_full_path(fake):
@@ -149,7 +166,7 @@ def test_a_code_this_herald_does_not_know_is_unknown_with_the_raw_code(fake):
     (Reply.text("<html>Gateway Timeout</html>", 504), "timeout", False),
     (Reply.text("maintenance", 429), "provider_rate_limited", True),
     (Reply.text("<html>welcome</html>", 200), "unknown", False),
-    (Reply.json({"code": "ok"}, 202), "unknown", False),
+    (Reply.json({"code": "ok"}, 201), "unknown", False),  # ok only with 200 or 202
 ])
 def test_answers_that_are_not_herald_json(fake, reply, error, retryable):
     fake.reply = reply
