@@ -22,6 +22,9 @@ from extensions import db
 from models.queue import WorkerBeat
 
 MISSED_BEATS = 3
+# MariaDB's DATETIME keeps whole seconds: a heartbeat may read up to a second older than it
+# is, which must not count as a missed beat (with a sub-second heartbeat it would).
+STORED_PRECISION = timedelta(seconds=1)
 FORGET_AFTER = timedelta(days=1)  # a stopped worker's row, kept for Diagnostics meanwhile
 
 
@@ -73,7 +76,8 @@ def gone(claimer: str) -> bool:
     row = db.session.get(WorkerBeat, claimer)
     if row is None:
         return True
-    return row.seen_at < clock.now() - timedelta(seconds=interval() * MISSED_BEATS)
+    silence = timedelta(seconds=interval() * MISSED_BEATS) + STORED_PRECISION
+    return row.seen_at < clock.now() - silence
 
 
 def forget_old() -> None:
