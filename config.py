@@ -120,7 +120,8 @@ def _derive(config: dict[str, Any]) -> None:
     development = config["HERALD_ENV"] != "production"
     if development:
         # The quick start runs on http://127.0.0.1 and must need no configuration.
-        config.setdefault("SECRET_KEY", _instance_secret("secret_key", secrets.token_urlsafe(48)))
+        if not config.get("SECRET_KEY"):  # not setdefault: that would write the file anyway
+            config["SECRET_KEY"] = _instance_secret("secret_key", secrets.token_urlsafe(48))
         if not config.get("HERALD_ENCRYPTION_KEYS"):
             config["HERALD_ENCRYPTION_KEYS"] = _instance_secret(
                 "encryption_keys", Fernet.generate_key().decode()

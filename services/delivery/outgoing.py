@@ -88,6 +88,14 @@ def claim(outgoing_id: int, worker: str) -> Outgoing | None:
     return db.session.get(Outgoing, outgoing_id)
 
 
+def still_mine(row: Outgoing, worker: str) -> bool:
+    """Lock the row for its last write if ``worker`` still holds it; False when the sweep
+    has settled it meanwhile (it took this worker for gone): then only the attempts are
+    recorded, and its outcome_unknown stands."""
+    held = db.session.execute(_HOLD, {"outgoing_id": row.id, "worker": worker})
+    return held.rowcount == 1
+
+
 def message_of(row: Outgoing) -> tuple[Message, dict[str, Any]]:
     """The message a row carries, and the extra its room put beside it."""
     fields = json.loads(crypto.decrypt(row.payload))
@@ -96,14 +104,20 @@ def message_of(row: Outgoing) -> tuple[Message, dict[str, Any]]:
 
 
 def settle(outcome: Settled) -> None:
-    """Write the end of a message and run its room's hooks (the caller commits)."""
+    """Write the end of a message and run its room's hooks (the caller commits).
+
+    The hooks run without autoflush: their statements would flush the row's new state
+    first and clearing the payload after them would take a second UPDATE; this way the
+    row is written once, by the commit. No hook reads the row back from the database.
+    """
     row = outcome.row
     row.status = outcome.status
     row.error = (outcome.error or "")[:40]
     row.finished_at = clock.now()
     row.attempt_id = outcome.attempt_id
-    for hook in _HOOKS.get(row.kind, ()):
-        hook(outcome)
+    with db.session.no_autoflush:
+        for hook in _HOOKS.get(row.kind, ()):
+            hook(outcome)
     row.payload = ""  # nothing reads it again, and a code should not outlive its use
 
 
@@ -122,3 +136,7 @@ _CLAIM = (_TABLE.update()
                  _TABLE.c.due_at <= bindparam("now", type_=UTCDateTime))
           .values(status=OUT_SENDING, claimed_by=bindparam("worker"),
                   claimed_at=bindparam("now", type_=UTCDateTime), tries=_TABLE.c.tries + 1))
+_HOLD = (_TABLE.update()
+         .where(_TABLE.c.id == bindparam("outgoing_id"), _TABLE.c.status == OUT_SENDING,
+                _TABLE.c.claimed_by == bindparam("worker"))
+         .values(claimed_by=bindparam("worker")))

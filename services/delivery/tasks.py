@@ -54,6 +54,10 @@ def _send(row: Outgoing) -> None:
         delivery = messaging.deliver(row.channel, message)
         attempt_ids = messaging.record_many([(row.channel, message, delivery.attempts)],
                                             commit=False)
+    if not outgoing.still_mine(row, workers.me()):
+        db.session.commit()  # the attempts stand; the sweep's verdict too
+        log.warning("outgoing message %s was settled by the sweep while it was sent", row.id)
+        return
     result = delivery.result
     retry_at = _retry_at(row, result)
     if retry_at is not None:

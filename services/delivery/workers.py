@@ -25,6 +25,7 @@ MISSED_BEATS = 3
 # MariaDB's DATETIME keeps whole seconds: a heartbeat may read up to a second older than it
 # is, which must not count as a missed beat (with a sub-second heartbeat it would).
 STORED_PRECISION = timedelta(seconds=1)
+SAME_HOST_SILENCE = timedelta(minutes=5)
 FORGET_AFTER = timedelta(days=1)  # a stopped worker's row, kept for Diagnostics meanwhile
 
 
@@ -70,10 +71,13 @@ def gone(claimer: str) -> bool:
         return False
     host, _sep, rest = claimer.partition(":")
     pid = rest.partition(":")[0]
-    if host == socket.gethostname()[:48] and pid.isdigit() and (
-            int(pid) == os.getpid() or not _process_exists(int(pid))):
-        return True  # that process is dead, or this one is its successor under its pid
     row = db.session.get(WorkerBeat, claimer)
+    if host == socket.gethostname()[:48] and pid.isdigit():
+        if int(pid) == os.getpid() or not _process_exists(int(pid)):
+            return True  # that process is dead, or this one is its successor under its pid
+        # Alive on this box: a late heartbeat (a slow sweep, a database hiccup) is not
+        # death. Only a silence no heartbeat delay explains means a recycled pid.
+        return row is None or row.seen_at < clock.now() - SAME_HOST_SILENCE
     if row is None:
         return True
     silence = timedelta(seconds=interval() * MISSED_BEATS) + STORED_PRECISION

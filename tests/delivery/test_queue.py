@@ -147,3 +147,23 @@ def test_a_row_this_worker_is_sending_is_left_alone(app, monkeypatch):
     outgoing.claim(newest().id, workers.me())
     sweep.sweep()
     assert newest().status == OUT_SENDING
+
+
+def test_a_worker_does_not_overwrite_the_sweeps_verdict_on_its_row(app, monkeypatch):
+    from gateways.base import SendResult
+    from gateways.sender import Delivery
+    from services.delivery import messaging
+
+    def slow_send_meanwhile_settled(channel, message):
+        # Another worker's sweep took this one for gone while the provider had the message.
+        db.session.execute(db.update(Outgoing).values(status=OUT_UNKNOWN,
+                                                      error="outcome_unknown"))
+        db.session.commit()
+        result = SendResult.sent("log", message_id="late")
+        return Delivery(result, [result])
+
+    monkeypatch.setattr(messaging, "deliver", slow_send_meanwhile_settled)
+    send_code()
+    row = newest()
+    assert (row.status, row.error) == (OUT_UNKNOWN, "outcome_unknown")
+    assert [a.message_id for a in attempts()] == ["late"]  # what went out is still logged
