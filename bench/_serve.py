@@ -120,10 +120,13 @@ def herald_env(folder: Path, database_url: str) -> dict[str, str]:
     return env
 
 
-def prepare_herald(env: dict[str, str], admin: tuple[str, str] | None = None) -> None:
-    """Migrate to head, store the bench settings and make ``admin`` (name, password)."""
+def prepare_herald(env: dict[str, str], admin: tuple[str, str] | None = None,
+                   extra: dict[str, object] | None = None) -> None:
+    """Migrate to head, store the bench settings (and ``extra`` ones) and make ``admin``
+    (name, password)."""
+    values = {**HERALD_SETTINGS, **(extra or {})}
     script = PREPARE.format(root=str(ROOT), migrations=str(ROOT / "migrations"),
-                            values=json.dumps(HERALD_SETTINGS), admin=json.dumps(admin))
+                            values=json.dumps(values), admin=json.dumps(admin))
     run = subprocess.run([PYTHON, "-c", script], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=180, check=False)
     if run.returncode:

@@ -10,8 +10,11 @@ two gunicorns with the same settings: Herald, and the baseline — the bare Flas
 Flask-SQLAlchemy app of ``bench/send_code.py`` whose one endpoint inserts one row. Eight
 clients (4 processes × 2 threads, ``requests`` sessions) post as fast as answers come back;
 Herald's clients post ``/codes/send`` as the send-code button does (session, CSRF token, a
-new phone number each time, the ``log`` gateway delivering after the answer), with every
-cap raised so that each request is a real send. Rounds alternate between the two servers.
+new phone number each time; the code and its queued message committed, the hand-over to
+the queue after the answer), with every cap raised so that each request is a real send.
+No delivery worker runs here, so this measures the web side alone on each database; the
+worker's share of the box is measured by ``bench/send_code.py`` and
+``bench/slow_provider.py``. Rounds alternate between the two servers.
 
 Reported per database: requests per second, and the client-side p50 / p99 latency, each
 next to the baseline's. Targets (why: README "Performance"), on every database: at least

@@ -7,8 +7,10 @@ tests/queue runs the same rules with real worker processes.
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from core import settings
+from core.queue import SqliteStorage, _build
 from extensions import db
 from models import DeliveryAttempt, OutboxMessage, VerificationCode
 from models.queue import OUT_FAILED, OUT_QUEUED, OUT_SENDING, OUT_SENT, OUT_UNKNOWN, Outgoing
@@ -167,3 +169,29 @@ def test_a_worker_does_not_overwrite_the_sweeps_verdict_on_its_row(app, monkeypa
     row = newest()
     assert (row.status, row.error) == (OUT_UNKNOWN, "outcome_unknown")
     assert [a.message_id for a in attempts()] == ["late"]  # what went out is still logged
+
+
+def test_the_sqlite_queue_file_is_synced_normal_not_full(app, tmp_path):
+    # FULL (Huey's default) syncs the file at every enqueue and dequeue; a lost entry is
+    # found again by the sweep, so NORMAL, as Herald's own SQLite database, is enough.
+    app.config.update(HERALD_QUEUE="sqlite", HERALD_QUEUE_FILE=str(tmp_path / "queue.db"))
+    storage = _build(app).storage
+    assert isinstance(storage, SqliteStorage)
+    assert storage.conn.execute("pragma synchronous").fetchone()[0] == 1  # NORMAL
+
+
+def test_a_settled_message_is_written_by_one_update(app):
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        if statement.startswith("UPDATE outgoing"):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", seen)
+    try:
+        sending.send(CodeRequest("register", "+8613800138000", "s:abc", ip="198.51.100.9"),
+                     "zh_CN")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", seen)
+    settling = [s for s in statements if "finished_at" in s or "payload" in s]
+    assert len(settling) == 1 and "payload" in settling[0] and "finished_at" in settling[0]
