@@ -262,6 +262,11 @@ def frozen():
             self.now += timedelta(**delta)
             clock.hold(self.now)
 
+        def set(self, moment) -> None:
+            """Jump to ``moment`` (aware UTC): a time of day a test depends on."""
+            self.now = moment
+            clock.hold(moment)
+
     held = HeldClock()
     yield held
     clock.hold(None)

@@ -87,7 +87,7 @@ def test_daily_cap_per_account(app):
 
 def test_daily_caps_reset_at_the_sites_midnight(app, frozen):
     settings.update({"member.daily_cap_phone": 1, "basic.timezone": "Asia/Shanghai"})
-    frozen.now = frozen.now.replace(hour=15, minute=59, second=0)  # 23:59 in Beijing
+    frozen.set(frozen.now.replace(hour=15, minute=59, second=0))  # 23:59 in Beijing
     codes.issue(request())
     frozen.move(seconds=30)
     assert refusal(request(scene="login")) == "code_limit"
@@ -175,7 +175,7 @@ def test_crossing_the_hourly_ceiling_turns_the_captcha_on_and_alerts_once(app):
 
 def test_the_hourly_count_starts_again_each_hour(app, frozen):
     settings.update({"member.hourly_ceiling": 2, "member.captcha_mode": "auto"})
-    frozen.now = frozen.now.replace(minute=10)
+    frozen.set(frozen.now.replace(minute=10))
     for i in range(2):
         codes.issue(request(destination=phone(i)))
     frozen.move(hours=1)
