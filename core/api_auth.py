@@ -3,13 +3,14 @@
 The scheme itself (canonical string, HMAC, headers) is ``core.signing``; this module holds
 what needs the database: the clients and the nonces already used, which live in the replay
 store (``core.replay``, namespace ``api_nonce``, keyed by client; a deleted client's nonces
-go with it, see ``models.api_client``). Credentials in the query string are refused
-outright: URLs end up in proxy logs.
+go with it, see ``models.api_client``). The HTTP views refuse any query string before
+this runs (``blueprints.api_access``, ``query_not_allowed``): URLs end up in proxy logs.
 """
 
 from __future__ import annotations
 
 import hmac
+import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,12 +22,15 @@ from extensions import db
 from models import ApiClient
 from models.api_client import NONCES, nonce_key
 
+log = logging.getLogger(__name__)
 TOLERANCE_SETTING = "api.timestamp_tolerance_seconds"
 # A timestamp is accepted while it is within the tolerance either side of the clock, so a
 # captured request could be replayed until twice the tolerance after its first use. Nonces
 # are remembered for twice the largest tolerance the setting allows (30 minutes; the SPEC
 # asks for at least 10), so no value of the setting, and no change of it, reopens a replay.
 NONCE_WINDOW = timedelta(seconds=2 * settings.lookup(TOLERANCE_SETTING).maximum)
+# A second line for direct callers of verify(): credential-like query names are refused even
+# when the caller forgot the HTTP layer's no-query rule.
 QUERY_CREDENTIALS = {"api_key", "apikey", "key", "sign_key", "signature", "sign", "secret",
                      "client", "member_id"}
 
@@ -55,7 +59,7 @@ def verify(method: str, path: str, headers: Mapping[str, str], query: Mapping[st
         raise ApiAuthError("auth_failed", 401, "missing headers: " + ", ".join(missing))
     _check_timestamp(values["X-Herald-Timestamp"], time.time() if now is None else now)
     client = _client(values["X-Herald-Client"], values["X-Herald-Api-Key"], kind)
-    expected = sign(crypto.decrypt(client.sign_key), method, path,
+    expected = sign(_sign_key(client), method, path,
                     values["X-Herald-Timestamp"], values["X-Herald-Nonce"], body)
     if not hmac.compare_digest(as_bytes(expected), as_bytes(values["X-Herald-Signature"].lower())):
         raise ApiAuthError("auth_failed", 401, "signature does not match")
@@ -86,6 +90,19 @@ def _client(client_id: str, api_key: str, kind: str) -> ApiClient:
     if not client.active:
         raise ApiAuthError("client_disabled", 403, "this client is disabled")
     return client
+
+
+def _sign_key(client: ApiClient) -> str:
+    # Encrypted under a key since removed from HERALD_ENCRYPTION_KEYS: the server's fault, not
+    # the caller's, and no 500 either. The fix says which key to put back or to reset.
+    try:
+        return crypto.decrypt(client.sign_key)
+    except crypto.SecretUnreadable:
+        log.error("API client %s: its sign key does not decrypt with any configured key",
+                  client.client_id)
+        raise ApiAuthError("secret_unreadable", 503,
+                           "this client's sign key was encrypted with a key since removed "
+                           "from the server") from None
 
 
 def _accept_nonce(client: ApiClient, nonce: str) -> None:

@@ -2,7 +2,8 @@
 
 ``HERALD_ENCRYPTION_KEYS`` is a comma-separated list: the first key encrypts, every key
 decrypts. Rotation = put a new key first, run ``flask --app app keys rotate``, then drop
-the old key once nothing uses it.
+the old key once nothing uses it. ``core.rotation`` walks every column marked
+``info={"encrypted": True}`` in the models.
 """
 
 from __future__ import annotations
@@ -40,5 +41,22 @@ def decrypt(token: str) -> str:
 
 
 def rotate(token: str) -> str:
-    """Re-encrypt ``token`` under the first (newest) key."""
-    return _fernet().rotate(token.encode()).decode()
+    """Re-encrypt ``token`` under the first (newest) key; SecretUnreadable if no key reads it."""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise SecretUnreadable("no configured key decrypts this stored secret") from exc
+
+
+def readable(token: str) -> bool:
+    try:
+        _fernet().decrypt(token.encode())
+    except InvalidToken:
+        return False
+    return True
+
+
+def looks_like_token(value: str) -> bool:
+    """A Fernet token starts with its version byte 0x80, "gAAAAA" in base64; no JSON text does
+    (a JSON string starts with a quote), so plain and encrypted values of one column differ."""
+    return value.startswith("gAAAAA")

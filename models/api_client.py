@@ -27,7 +27,8 @@ class ApiClient(db.Model):
     # API keys are long random strings, so a plain SHA-256 is enough to store them;
     # the key itself is shown once, at creation.
     api_key_hash: Mapped[str] = mapped_column(String(64))
-    sign_key: Mapped[str] = mapped_column(String(500))  # Fernet token of the HMAC key
+    # Fernet token of the HMAC key
+    sign_key: Mapped[str] = mapped_column(String(500), info={"encrypted": True})
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

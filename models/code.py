@@ -30,8 +30,9 @@ class VerificationCode(db.Model):
     __tablename__ = "verification_codes"
     __table_args__ = (
         # The check and the wrong-try carry-over read the newest code of one (scene,
-        # destination); the log pages newest first (created_at, id) under each filter. The
-        # id is spelled out because PostgreSQL indexes do not carry the key implicitly.
+        # destination, binding) on the first; the log pages newest first (created_at, id)
+        # under each filter. The id is spelled out because PostgreSQL indexes do not carry
+        # the key implicitly.
         Index("ix_verification_codes_scene_destination", "scene", "destination", "created_at",
               "id"),
         Index("ix_verification_codes_created", "created_at", "id"),
@@ -55,7 +56,8 @@ class VerificationCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), default="")
     code_hint: Mapped[str] = mapped_column(String(8), default="")  # first digits, for masking
     code_length: Mapped[int] = mapped_column(default=0)
-    attempts: Mapped[int] = mapped_column(default=0)  # wrong tries, carried over to new codes
+    # Wrong tries by the binding, carried over to the same binding's next code.
+    attempts: Mapped[int] = mapped_column(default=0)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     consumed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
     status: Mapped[str] = mapped_column(String(16), default=CODE_PENDING)

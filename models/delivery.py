@@ -68,4 +68,5 @@ class OutboxMessage(db.Model):
     destination: Mapped[str] = mapped_column(String(254), index=True)
     purpose: Mapped[str] = mapped_column(String(64), default="")
     subject: Mapped[str] = mapped_column(String(255), default="")
-    content: Mapped[str] = mapped_column(Text)  # Fernet token: it may hold a code
+    # Fernet token: it may hold a code
+    content: Mapped[str] = mapped_column(Text, info={"encrypted": True})

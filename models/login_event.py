@@ -52,6 +52,7 @@ class PendingAction(db.Model):
     endpoint: Mapped[str] = mapped_column(String(128))
     path: Mapped[str] = mapped_column(String(500))
     view_args: Mapped[str] = mapped_column(String(1000), default="{}")  # JSON
-    form: Mapped[str] = mapped_column(Text)  # Fernet token of the JSON form pairs
+    # Fernet token of the JSON form pairs
+    form: Mapped[str] = mapped_column(Text, info={"encrypted": True})
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)

@@ -57,7 +57,8 @@ class Outgoing(db.Model):
     channel: Mapped[str] = mapped_column(String(16))
     destination: Mapped[str] = mapped_column(String(254))
     purpose: Mapped[str] = mapped_column(String(64), default="")
-    payload: Mapped[str] = mapped_column(Text)  # Fernet token of the message (it may hold a code)
+    # Fernet token of the message (it may hold a code)
+    payload: Mapped[str] = mapped_column(Text, info={"encrypted": True})
     tries: Mapped[int] = mapped_column(default=0)
     claimed_by: Mapped[str] = mapped_column(String(96), default="")
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
@@ -90,7 +91,8 @@ class Job(db.Model):
     # "member" (one), "list" (ids), "all" or "filter" (the admin page's member filter)
     audience: Mapped[str] = mapped_column(String(16))
     audience_data: Mapped[str] = mapped_column(Text, default="")  # JSON: ids or the filter
-    variables: Mapped[str] = mapped_column(Text, default="")  # Fernet token of a JSON object
+    # Fernet token of a JSON object
+    variables: Mapped[str] = mapped_column(Text, default="", info={"encrypted": True})
     origin: Mapped[str] = mapped_column(String(16), default="")  # python, cli, api, admin
     api_client_id: Mapped[int | None] = mapped_column(
         ForeignKey("api_clients.id", ondelete="SET NULL"), nullable=True)

@@ -21,5 +21,6 @@ class SettingValue(db.Model):
     __tablename__ = "settings"
 
     name: Mapped[str] = mapped_column(String(100), primary_key=True)
-    value: Mapped[str] = mapped_column(Text)
+    # Only the secrets' values are tokens ("mixed"): key rotation touches those alone.
+    value: Mapped[str] = mapped_column(Text, info={"encrypted": True, "mixed": True})
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, onupdate=clock.now)

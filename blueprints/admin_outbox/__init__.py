@@ -23,8 +23,9 @@ def index():
                            destination=destination)
 
 
-def _readable(token: str) -> str:
+def _readable(token: str) -> str | None:
+    """The content, or None when no configured key decrypts it (the page says "unreadable")."""
     try:
         return crypto.decrypt(token)
     except crypto.SecretUnreadable:
-        return "—"
+        return None

@@ -1,4 +1,4 @@
-"""Admin sign-in lockout and operation protection."""
+"""Admin sign-in lockout, operation protection and secrets stored encrypted."""
 
 from core.catalog.entry import CatalogEntry
 from core.translation import N_
@@ -15,5 +15,13 @@ ENTRIES = (
         N_("Operation protection cannot send a code: this admin has no phone or email"),
         N_("Add a phone or email under Admins → My profile (or ask a super admin to), then try "
            "again. Sensitive actions cannot skip this check."),
+    ),
+    CatalogEntry(
+        "secret_unreadable",
+        N_("A stored secret cannot be decrypted: the key that encrypted it was removed"),
+        N_("Put the removed key back in HERALD_ENCRYPTION_KEYS (after the first key), restart, "
+           "and run `flask --app app keys rotate` before removing it again. If that key is "
+           "lost, replace the value: for an API client, Reset its keys and give the client the "
+           "new ones. System → Diagnostics lists every unreadable value."),
     ),
 )

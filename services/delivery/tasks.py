@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from core import clock, settings
+from core import clock, crypto, settings
 from extensions import db, queue
 from gateways.base import SendResult
 from gateways.sender import may_fail_over
@@ -43,7 +43,12 @@ def deliver(outgoing_id: int) -> None:
 
 
 def _send(row: Outgoing) -> None:
-    message, extra = outgoing.message_of(row)
+    try:
+        message, extra = outgoing.message_of(row)
+    except crypto.SecretUnreadable:  # its key was removed before a rotation: never sendable
+        outgoing.settle(outgoing.Settled(row, OUT_FAILED, "secret_unreadable"))
+        db.session.commit()
+        return
     now = clock.now()
     if row.expires_at is not None and row.expires_at <= now:
         outgoing.settle(outgoing.Settled(row, OUT_FAILED, "code_expired", extra=extra))

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import current_app
 
-from core import settings
+from core import crypto, settings
 from gateways.base import Gateway
 from services.delivery import messaging
 
@@ -49,7 +49,7 @@ def gather(max_timeout: float = 3.0) -> Context:
 def _build(channel: str, name: str, role: str) -> GatewayInUse:
     try:
         return GatewayInUse(channel, name, role, messaging.build_gateway(channel, name))
-    except (LookupError, KeyError) as exc:
+    except (LookupError, KeyError, crypto.SecretUnreadable) as exc:
         return GatewayInUse(channel, name, role, None, str(exc))
 
 

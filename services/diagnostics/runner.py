@@ -15,7 +15,16 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
-from services.diagnostics import clock, credentials, reachability, recent, smtp, templates, wechat
+from services.diagnostics import (
+    clock,
+    credentials,
+    reachability,
+    recent,
+    smtp,
+    stored_secrets,
+    templates,
+    wechat,
+)
 from services.diagnostics.context import Context, gather
 from services.diagnostics.result import FAIL, WARN, CheckResult, Group, Job, by_group
 
@@ -45,8 +54,9 @@ class Report:
 def run_all(deadline: float = DEADLINE, context: Context | None = None) -> Report:
     context = context or gather()
     report = Report()
-    for family, local in (("credentials", credentials.checks), ("templates", templates.checks),
-                          ("recent", recent.checks)):
+    for family, local in (("credentials", credentials.checks),
+                          ("credentials", stored_secrets.checks),
+                          ("templates", templates.checks), ("recent", recent.checks)):
         report.results += _safe_local(family, local, context)
     network = reachability.jobs(context) + clock.jobs(context) + wechat.jobs(context) + \
         smtp.jobs(context)

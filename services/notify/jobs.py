@@ -138,10 +138,12 @@ def run(job_id: str) -> None:
             _run_one(job)
         else:
             _run_many(job)
-    except NotifyError as exc:
+    except (NotifyError, crypto.SecretUnreadable) as exc:
         db.session.rollback()
+        code, detail = (exc.code, exc.detail) if isinstance(exc, NotifyError) else \
+            ("secret_unreadable", "the job's variables")
         job = db.session.get(Job, job_id)
-        job.status, job.error, job.detail = JOB_FAILED, exc.code, exc.detail[:2000]
+        job.status, job.error, job.detail = JOB_FAILED, code, detail[:2000]
         job.finished_at = clock.now()
         db.session.commit()
 

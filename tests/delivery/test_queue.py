@@ -195,3 +195,18 @@ def test_a_settled_message_is_written_by_one_update(app):
         event.remove(db.engine, "before_cursor_execute", seen)
     settling = [s for s in statements if "finished_at" in s or "payload" in s]
     assert len(settling) == 1 and "payload" in settling[0] and "finished_at" in settling[0]
+
+
+def test_a_message_whose_key_was_removed_fails_with_its_code_not_a_crash(app, monkeypatch):
+    from cryptography.fernet import Fernet
+
+    monkeypatch.setattr(outgoing, "hand_over", lambda ids, due_at=None: None)
+    sent = send_code()
+    row = newest()
+    row.payload = Fernet(Fernet.generate_key()).encrypt(b"{}").decode()  # a removed key
+    db.session.commit()
+    monkeypatch.undo()
+    tasks.deliver(row.id)
+    row = newest()
+    assert (row.status, row.error) == (OUT_FAILED, "secret_unreadable") and attempts() == []
+    assert db.session.get(VerificationCode, sent.issued.id).error == "secret_unreadable"

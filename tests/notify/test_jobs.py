@@ -235,3 +235,18 @@ def test_the_api_schedules_with_send_at(client, credentials, frozen):
     frozen.move(minutes=30)
     sweep.sweep()
     assert len(inbox(member.id)) == 1
+
+
+def test_a_job_whose_key_was_removed_fails_with_its_code(app, frozen):
+    from cryptography.fernet import Fernet
+
+    member = make_member()
+    dispatched = jobs.notify("server_opened", member, send_at=frozen.now + timedelta(hours=1),
+                             **SERVER_VARS)
+    row = job(dispatched.job_id)
+    row.variables = Fernet(Fernet.generate_key()).encrypt(b"{}").decode()
+    db.session.commit()
+    frozen.move(hours=1)
+    sweep.sweep()
+    row = job(dispatched.job_id)
+    assert (row.status, row.error) == (JOB_FAILED, "secret_unreadable") and inbox() == []
