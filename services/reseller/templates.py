@@ -11,19 +11,21 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, UndefinedError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from extensions import db
 from models import ResellerTemplate
+from services.templates import rendering
 
 NUMBER_PATTERN = re.compile(r"^[A-Za-z0-9_.-]{1,32}$")
 MAX_PARAMS = 20
 MAX_PARAM_LENGTH = 200
 MAX_CONTENT_LENGTH = 1000
 
-_ENV = ImmutableSandboxedEnvironment(undefined=StrictUndefined, autoescape=False)
+# The notification templates' sandbox: every value size-checked before it is built, so a
+# reseller's template cannot make a worker allocate a gigabyte either.
+_ENV = rendering.TEXT_ENV
 
 
 class TemplateContentError(ValueError):
@@ -53,7 +55,7 @@ def variables_of(content: str) -> list[str]:
 
 def render(content: str, params: Mapping[str, str]) -> str:
     try:
-        return _ENV.from_string(content).render(dict(params))
+        return rendering.render_text(content, dict(params))
     except (SecurityError, UndefinedError, TemplateSyntaxError) as exc:
         raise TemplateContentError(str(exc)) from None
     except (TypeError, ValueError, ArithmeticError) as exc:

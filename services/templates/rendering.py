@@ -1,65 +1,38 @@
 """Turn an event or scene, a channel, a language and variables into message parts.
 
 Templates are Jinja text rendered in an immutable sandbox that sees only the variables
-given: an admin-edited template cannot reach Python objects or the app. The stored template
+given: an admin-edited template cannot reach Python objects or the app, nor build a value
+larger than the output limit (``services.templates.sandbox``, ``bounds``). The stored template
 (``models.MessageTemplate``) wins; without one the language's default from
 ``services.templates.defaults`` is used. ``services.templates.validation`` refuses unsafe
-templates at save; the limits here (no huge repetition, bounded output) hold even for a
-template that never went through it.
+templates at save; the limits here (every value checked before it is built, output
+counted while it streams) hold even for a template that never went through it.
 """
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import StrictUndefined, Template
-from jinja2.exceptions import SecurityError
-from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from core.translation import supported
 from extensions import cache, db
+from services.templates import bounds
 from services.templates import defaults as template_defaults
+from services.templates.sandbox import MessageSandbox
 
-MAX_OUTPUT = 65_536  # characters one part may render to
-MAX_REPEAT = 10_000  # longest string or list a "*" may build, largest number "**" may make
+MAX_OUTPUT = bounds.MAX_OUTPUT  # characters one part may render to
+MAX_REPEAT = bounds.MAX_REPEAT
+OutputTooLarge = bounds.OutputTooLarge
 TEMPLATE_PARTS = ("subject", "text", "html", "template_code", "params")
 STORED_KEY = "templates:v1"  # the shared cache key of every stored template
 
 
 class TemplateMissing(LookupError):
     """No template exists for this event, channel and language."""
-
-
-class OutputTooLarge(SecurityError):
-    """A template rendered past ``MAX_OUTPUT`` characters."""
-
-
-class MessageSandbox(ImmutableSandboxedEnvironment):
-    """The immutable sandbox, with arithmetic that cannot build gigabytes.
-
-    Intercepting ``*`` and ``**`` also stops Jinja from folding ``'x' * 10**9`` into a
-    constant while *compiling*, which would otherwise run before any render-time check.
-    """
-
-    intercepted_binops = frozenset({"*", "**"})
-
-    def call_binop(self, context, operator_name: str, left: Any, right: Any) -> Any:
-        if operator_name == "**":
-            if isinstance(right, int | float) and abs(right) > 64:
-                raise SecurityError("exponent too large")
-            result = operator.pow(left, right)
-            if isinstance(result, int | float) and abs(result) > 10**18:
-                raise SecurityError("number too large")
-            return result
-        for sequence, count in ((left, right), (right, left)):
-            if isinstance(sequence, str | list | tuple) and isinstance(count, int) and \
-                    len(sequence) * max(count, 0) > MAX_REPEAT:
-                raise SecurityError("repetition too long")
-        return operator.mul(left, right)
 
 
 TEXT_ENV = MessageSandbox(undefined=StrictUndefined, autoescape=False)
@@ -160,6 +133,6 @@ def _bounded(template: Template, context: Mapping[str, Any]) -> str:
     for piece in template.generate(context):
         size += len(piece)
         if size > MAX_OUTPUT:
-            raise OutputTooLarge(f"output longer than {MAX_OUTPUT} characters")
+            raise bounds.too_large(bounds.OUTPUT)
         pieces.append(piece)
     return "".join(pieces)

@@ -4,8 +4,9 @@ A message template may print the event's variables, filter them with a short lis
 filters, and choose with ``if``. Attribute and item access, calls, arithmetic, loops,
 assignments, macros and includes are refused with the line and the reason, so a saved
 template cannot probe the sandbox (``''.__class__``), call methods (``|attr('format')``)
-or build huge strings (``'x' * 10**9``). The sandbox in ``services.templates.rendering``
-still bounds whatever runs, as a second wall.
+or build huge strings (``'x' * 10**9``); a literal size argument of a filter
+(``center(999999999)``) may not pass the output limit. The sandbox in
+``services.templates.sandbox`` still bounds whatever runs, as a second wall.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from jinja2 import meta, nodes
 from jinja2.exceptions import TemplateSyntaxError
 
 from services.notify import events
+from services.templates.bounds import MAX_OUTPUT
 from services.templates.rendering import HTML_ENV, TEXT_ENV
 
 # The most characters an admin may save per part: an SMS is a few hundred characters, an
@@ -36,6 +38,13 @@ SAFE_FILTERS = frozenset({
 })
 SAFE_TESTS = frozenset({"defined", "undefined", "none", "string", "number", "eq", "ne",
                         "equalto", "in"})
+# The size-taking arguments of filters (position after the value, name): a literal larger
+# than the output limit is refused at save; the sandbox checks every value at render.
+SIZE_ARGS = {
+    "center": ((0, "width"),), "indent": ((0, "width"),), "wordwrap": ((0, "width"),),
+    "truncate": ((0, "length"), (3, "leeway")), "replace": ((2, "count"),),
+    "batch": ((0, "linecount"),), "slice": ((0, "slices"),),
+}
 ALLOWED_NODES = (nodes.Template, nodes.Output, nodes.TemplateData, nodes.Name, nodes.Const,
                  nodes.Filter, nodes.Test, nodes.If, nodes.Compare, nodes.Operand, nodes.And,
                  nodes.Or, nodes.Not, nodes.CondExpr, nodes.Concat, nodes.Keyword)
@@ -144,6 +153,8 @@ def check(source: str, allowed: Iterable[str], part: str, limit: int,
             if problem not in seen:  # ''.__class__.__mro__ is two Getattr nodes, one problem
                 seen.add(problem)
                 yield problem
+    if not seen:
+        yield from _check_total_width(tree, part)
 
 
 def _walk(node: nodes.Node) -> Iterator[nodes.Node]:
@@ -162,11 +173,43 @@ def _check_node(node: nodes.Node, part: str, allowed: set[str],
                                     name=node.name, names=", ".join(sorted(allowed))))
     elif isinstance(node, nodes.Filter) and node.name not in SAFE_FILTERS:
         yield Problem(part, line, _("The filter %(name)s is not allowed.", name=node.name))
+    elif isinstance(node, nodes.Filter):
+        yield from _check_sizes(node, part, line)
     elif isinstance(node, nodes.Test) and node.name not in SAFE_TESTS:
         yield Problem(part, line, _("The test %(name)s is not allowed.", name=node.name))
     elif isinstance(node, nodes.Const) and not isinstance(node.value, str | int | float | bool
                                                           | None):
         yield Problem(part, line, _("Only text and numbers may be written in a template."))
+
+
+def _literal_sizes(node: nodes.Filter) -> dict[str, int | float]:
+    """The size arguments of a filter written as number literals, by name."""
+    given = {name: node.args[i] for i, name in SIZE_ARGS.get(node.name, ()) if i < len(node.args)}
+    given.update({kw.key: kw.value for kw in node.kwargs})
+    values = {name: getattr(given.get(name), "value", None) for _i, name in
+              SIZE_ARGS.get(node.name, ())}
+    return {name: value for name, value in values.items()
+            if isinstance(value, int | float) and not isinstance(value, bool)}
+
+
+def _check_sizes(node: nodes.Filter, part: str, line: int) -> Iterator[Problem]:
+    """``center(999999999)``: a literal size argument past the output limit."""
+    for name, value in _literal_sizes(node).items():
+        if value > MAX_OUTPUT:
+            yield Problem(part, line, _(
+                "The %(argument)s %(value)s given to %(name)s is larger than %(limit)d, the "
+                "most characters a message may have.",
+                argument=name, value=value, name=node.name, limit=MAX_OUTPUT))
+
+
+def _check_total_width(tree: nodes.Template, part: str) -> Iterator[Problem]:
+    """``a|center(60000) ~ a|center(60000)``: each width passes, together they cannot."""
+    total = sum(_literal_sizes(node).get("width", 0) for node in tree.find_all(nodes.Filter)
+                if node.name == "center")
+    if total > MAX_OUTPUT:
+        yield Problem(part, 0, _("The widths given to center add up to %(total)d, more than "
+                                 "%(limit)d, the most characters a message may have.",
+                                 total=total, limit=MAX_OUTPUT))
 
 
 def _refusal(node: nodes.Node) -> str:
