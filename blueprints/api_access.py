@@ -4,9 +4,10 @@
   allowlist). It runs before the body or the signing headers are read, so a switched-off API
   or a caller from an address not on the list costs no credential lookup and learns nothing
   about the clients.
-* :func:`signed`: the one verifier both views are wrapped in: the rules above, then the
-  signature, timestamp and nonce (``core.api_auth``). The view runs only for a signed request
-  and gets its client and body.
+* :func:`signed`: the one verifier both views are wrapped in: no query string at all (URLs
+  end up in access logs), the rules above, then the signature, timestamp and nonce
+  (``core.api_auth``). The view runs only for a signed request and gets its client and
+  body.
 * :func:`reply`: the one answer shape, ``{"code", "message", "fix", ...}`` with a catalog code.
 """
 
@@ -64,6 +65,11 @@ def signed(kind: str) -> Callable[[Callable[..., Reply]], Callable[..., Reply]]:
 
 
 def _verified(kind: str) -> ApiClient:
+    # First of all: the signed APIs read nothing from the URL, so any query string (a key
+    # under whatever name, or anything else) is refused before it is looked at or acted on.
+    if request.query_string:
+        raise ApiAuthError("query_not_allowed", 400,
+                           "send everything in the signed body and headers, not in the URL")
     check(kind)
     body = request.get_data(cache=True)
     for name in HEADERS:  # hmac.compare_digest raises TypeError on non-ASCII text

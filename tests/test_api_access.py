@@ -196,3 +196,68 @@ def test_both_apis_refuse_through_one_verifier_in_one_shape(client, events_clien
     assert events == sms  # same code, words, fix, detail and retryable flag
     assert {"code", "message", "fix", "detail"} <= set(events)
     assert all(r.headers["Cache-Control"] == "no-store" for r in answers)
+
+
+# The signed APIs read nothing from the URL. The query string is not part of the signature,
+# so each request below is otherwise correctly signed: only the query string refuses it.
+QUERIES = ["?X-Herald-Api-Key={key}", "?token={key}", "?api_key={key}", "?a=1", "?&"]
+
+
+def with_query(client, method, path, credentials, query, payload=None):
+    raw = b"" if payload is None else json.dumps(payload).encode()
+    signed = signed_headers(credentials.client_id, credentials.api_key, credentials.sign_key,
+                            method, path, raw, nonce=secrets.token_hex(8))
+    url = path + query.format(key=credentials.api_key)
+    if method == "GET":
+        return client.get(url, headers={**signed, **EN})
+    return client.post(url, data=raw, headers={**signed, **EN}, csrf=False)
+
+
+def _query_refused(response):
+    answer = response.get_json()
+    assert (response.status_code, answer["code"]) == (400, "query_not_allowed"), answer
+    assert answer["fix"] and "URL" in answer["fix"]
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_signed_post_with_any_query_string_is_refused_and_does_nothing(
+        client, events_client, member, reseller, query):
+    account, credentials = reseller
+    _query_refused(with_query(client, "POST", SMS, credentials, query, body()))
+    event = {"event": "server_opened", "member_id": member.id, "variables": SERVER_VARS}
+    _query_refused(with_query(client, "POST", EVENTS, events_client, query, event))
+    assert attempts() == [] and inbox() == [] and quota_of(account) == 5
+    # Refused before the key or the nonce was looked at.
+    assert db.session.scalar(USED_NONCES) is None
+    assert set(db.session.scalars(db.select(ApiClient.last_used_at))) == {None}
+    # The same requests without the query string go through.
+    assert with_query(client, "POST", SMS, credentials, "", body()).status_code == 202
+    assert with_query(client, "POST", EVENTS, events_client, "", event).status_code == 202
+
+
+@pytest.mark.parametrize("query", QUERIES)
+def test_a_signed_get_with_any_query_string_is_refused(client, events_client, reseller, query):
+    _account, credentials = reseller
+    for path, who in (("/api/sms/messages/no-such-id", credentials),
+                      ("/api/events/jobs/no-such-job", events_client)):
+        _query_refused(with_query(client, "GET", path, who, query))
+        assert with_query(client, "GET", path, who, "").status_code == 404  # signed, no query
+    assert db.session.scalar(USED_NONCES) is not None  # only the requests without a query
+
+
+@pytest.mark.parametrize("refusal", [{"api.events_enabled": False, "api.reseller_enabled": False},
+                                     {"api.allowed_ips": ["203.0.113.10"]}])
+def test_the_query_string_is_refused_before_any_other_rule(client, events_client, member,
+                                                          reseller, refusal):
+    settings.update(refusal)
+    _query_refused(with_query(client, "POST", SMS, reseller[1], "?a=1", body()))
+    _query_refused(with_query(client, "POST", EVENTS, events_client, "?a=1", {}))
+
+
+def test_the_twilio_callback_is_not_a_signed_api_and_keeps_its_own_check(client):
+    # Not wrapped in api_access.signed: its own signature decides, query string or not.
+    response = client.post("/api/callbacks/twilio?a=1", data={"MessageSid": "SM1"},
+                           headers=EN, csrf=False)
+    assert response.get_json()["code"] != "query_not_allowed"
+    assert response.status_code == 403

@@ -6,7 +6,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
 from blueprints.guards import admin_blueprint, super_admin_required
-from core import audit, clock, protection, settings
+from core import audit, catalog, clock, protection, rotation, settings
 from extensions import cache, db
 from services.delivery import messaging
 
@@ -36,10 +36,13 @@ def clear_cache():
 def export():
     """Settings as JSON, the format `flask --app app settings import` reads."""
     with_secrets = request.form.get("with_secrets") == "1"
-    if with_secrets:
-        refusal = protection.require("settings.export_secrets")
-        if refusal is not None:
-            return refusal
+    # SPEC section 7: exporting settings is protected, with or without secrets (the file
+    # still maps the gateways, limits and addresses). Each variant parks under its
+    # own name, so the confirmation page and the audit say which one was asked for.
+    refusal = protection.require("settings.export_secrets" if with_secrets
+                                 else "settings.export")
+    if refusal is not None:
+        return refusal
     audit.record("settings.export", target="web",
                  changes={"with_secrets": [None, with_secrets]})
     db.session.commit()
@@ -54,7 +57,13 @@ def export():
 @super_admin_required
 @protection.protected("keys.rotate")
 def rotate_secrets():
-    """After a new first key is put in HERALD_ENCRYPTION_KEYS: re-encrypt under it."""
-    count = settings.rotate_secrets()
+    """After a new first key is put in HERALD_ENCRYPTION_KEYS: re-encrypt every encrypted
+    column under it, as ``flask --app app keys rotate`` does."""
+    reports = rotation.rotate_all()
+    count = sum(report.rotated for report in reports)
     flash(_("%(n)d stored secrets were re-encrypted with the first key.", n=count), "success")
+    unreadable = sum(report.unreadable for report in reports)
+    if unreadable:
+        flash(f"[secret_unreadable] {catalog.message('secret_unreadable')} — "
+              f"{catalog.fix('secret_unreadable')}", "danger")
     return redirect(url_for(".index"))

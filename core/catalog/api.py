@@ -30,6 +30,12 @@ ENTRIES = (
            "through its fallback gateway, if it has one."),
     ),
     CatalogEntry(
+        "query_not_allowed",
+        N_("The signed APIs take no query string"),
+        N_("Send everything in the signed JSON body and the X-Herald headers; never put keys in "
+           "the URL, and remove the query string. Nothing was done."),
+    ),
+    CatalogEntry(
         "ip_not_allowed",
         N_("The caller's IP address is not allowed"),
         N_("Ask the receiving Herald's admin to add the calling server's outgoing address (the "

@@ -16,6 +16,7 @@ The table holds counters only. A tripped limit turns the automatic captcha on th
 from __future__ import annotations
 
 import hashlib
+import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
@@ -30,6 +31,7 @@ from models.code import SendCounter
 from services.codes import captcha
 
 HOUR_KEY = "hour"  # the site-wide hourly ceiling's counter
+UNCAPPED = 2**31 - 1  # a counter that only counts (the hour, wrong tries per destination)
 FLAG_TRIPPED_FOR = timedelta(hours=1)  # how long a tripped limit keeps the captcha on
 PRUNE_AFTER = timedelta(days=1)  # expired counters (and captcha flags) older than this go
 _MAX_KEY = 191
@@ -77,7 +79,7 @@ def reserve(request: SendRequest) -> bool:
     # SQLite and PostgreSQL: every bucket and the hour in one statement, rows in the same
     # order as above (the buckets by key, the hour last). A bucket at its cap comes back
     # without a row; the caller's rollback then undoes the slots the others took.
-    hour = _Bucket(HOUR_KEY, 2**31 - 1, clock.next_hour(now), "")
+    hour = _Bucket(HOUR_KEY, UNCAPPED, clock.next_hour(now), "")
     counts = _take_many([*buckets, hour], now)
     for bucket in buckets:
         if bucket.key not in counts:
@@ -118,6 +120,15 @@ def take(key: str, cap: int, resets_at: datetime, now: datetime) -> bool:
     A counter whose window has passed starts again at 1 with the new ``resets_at``.
     """
     return _take(key, cap, resets_at, now) is not None
+
+
+def count(parts: tuple[str, ...], resets_at: datetime, now: datetime) -> int:
+    """Add one to the uncapped counter named by ``parts`` and return its new value.
+
+    For counts that trip something rather than refuse (``services.codes.failures``): the
+    same row-locked upsert as the caps, so exactly one caller sees each value.
+    """
+    return _take(_key(*parts), UNCAPPED, resets_at, now) or 0
 
 
 def _take(key: str, cap: int, resets_at: datetime, now: datetime) -> int | None:
@@ -210,12 +221,13 @@ def _retry_after(bucket: _Bucket, now: datetime) -> int:
     if bucket.code != "code_interval":
         return 0
     row = db.session.get(SendCounter, bucket.key)
-    return max(1, int((row.resets_at - now).total_seconds()) + 1) if row else 1
+    # Rounded up, not "+ 1": 60 s left is 60, not 61 (the button counts down from it).
+    return max(1, math.ceil((row.resets_at - now).total_seconds())) if row else 1
 
 
 def _count_hour(now: datetime) -> bool:
     """Count the send against the site-wide hourly ceiling (see :func:`_hour_counted`)."""
-    return _hour_counted(_take(HOUR_KEY, 2**31 - 1, clock.next_hour(now), now), now)
+    return _hour_counted(_take(HOUR_KEY, UNCAPPED, clock.next_hour(now), now), now)
 
 
 def _hour_counted(count: int, now: datetime) -> bool:

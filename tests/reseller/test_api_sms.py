@@ -153,10 +153,13 @@ def test_an_events_client_cannot_use_the_reseller_api(api, reseller):
     _refusal(post(api, credentials, body(), **EN), 401, "auth_failed")
 
 
-def test_credentials_in_the_query_string_are_refused(api, reseller):
-    _account, credentials = reseller
-    _refusal(post(api, credentials, body(), path=f"/api/sms/send?api_key={credentials.api_key}",
-                  **EN), 400, "bad_request")
+@pytest.mark.parametrize("query", ["api_key={key}", "X-Herald-Api-Key={key}", "token={key}",
+                                   "a=1"])
+def test_any_query_string_is_refused_and_nothing_is_charged(api, reseller, query):
+    account, credentials = reseller
+    path = "/api/sms/send?" + query.format(key=credentials.api_key)
+    _refusal(post(api, credentials, body(), path=path, **EN), 400, "query_not_allowed")
+    assert attempts() == [] and quota_of(account) == 5
 
 
 def test_an_exhausted_quota_is_refused(api, app, template):

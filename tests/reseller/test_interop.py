@@ -364,5 +364,5 @@ def test_keys_in_the_query_string_are_refused(upstream, downstream):
         response = requests.post(upstream.url + "/api/sms/send?api_key="
                                  + upstream.credentials.api_key, json={}, timeout=5)
         result = gateway._result(response)
-    assert (result.error, result.retryable) == ("bad_request", False)
+    assert (result.error, result.retryable) == ("query_not_allowed", False)
     assert db.session.scalar(db.select(ApiClient)).last_used_at is None
