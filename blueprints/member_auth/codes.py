@@ -62,13 +62,16 @@ def send_code():
         codes.log_invalid_destination(scene, _raw_destination(), client_ip(), exc.channel,
                                       exc.code)
         return _answer(exc.code, 400)
-    if captcha.required(code_request.ip) and not captcha.verify(request.form.get(captcha.FIELD)):
+    # The captcha is asked of this IP, or of anyone sending to a phone or email whose codes
+    # are being guessed (services.codes.failures).
+    if captcha.required(code_request.ip, code_request.destination) and \
+            not captcha.verify(request.form.get(captcha.FIELD)):
         return _answer("captcha_required", 400, captcha=True)
     try:
         sent = sending.send(code_request, _locale_for(code_request), after_response=True)
     except send_limits.LimitReached as refusal:
         return _answer(refusal.code, 429, retry_after=refusal.retry_after,
-                       captcha=captcha.required(code_request.ip))
+                       captcha=captcha.required(code_request.ip, code_request.destination))
     response = _sent(sent.issued)
     response.call_on_close(sent.deliver_later)
     return response

@@ -126,6 +126,11 @@ declare(
             minimum=1, maximum=100000, section=_LIMITS),
     Setting("member.daily_cap_account", "member", "int", 20, _l("Daily cap per account"),
             minimum=1, maximum=10000, section=_LIMITS),
+    Setting("member.daily_failure_budget", "member", "int", 20,
+            _l("Wrong code tries per phone or email per day"),
+            _l("Past it the captcha turns on for that phone or email and the IP addresses "
+               "trying, and the admins are alerted; codes keep working."),
+            minimum=1, maximum=100000, section=_LIMITS),
     Setting("member.hourly_ceiling", "member", "int", 500, _l("Site-wide hourly ceiling"),
             _l("Crossing it turns the captcha on for everyone and alerts the admins."),
             minimum=1, maximum=1000000, section=_LIMITS),
@@ -135,6 +140,11 @@ declare(
             minimum=1, section=_LIMITS),
     Setting("member.captcha_mode", "member", "choice", "auto", _l("Captcha mode"),
             choices=CAPTCHA_MODES, section=_CAPTCHA),
+    Setting("member.signin_captcha_after", "member", "int", 5,
+            _l("Failed password sign-ins before an account asks for the captcha"),
+            _l("Counted per account over a day. Each further failure doubles a wait (up to 15 "
+               "minutes) and the owner is notified; sign-in by SMS code is never throttled."),
+            minimum=1, maximum=100, section=_CAPTCHA),
     Setting("member.password_min", "member", "int", 8, _l("Minimum password length"),
             minimum=6, maximum=64, section=_REGISTRATION),
     Setting("member.password_max", "member", "int", 20, _l("Maximum password length"),

@@ -1,7 +1,8 @@
 """The behaviour captcha: ALTCHA proof of work, self-hosted, no third-party service.
 
 Modes (``member.captcha_mode``): ``off``; ``always``; ``auto`` — on for everyone while the
-site-wide hourly ceiling is crossed, and for an IP address that has tripped a send limit.
+site-wide hourly ceiling is crossed, for an IP address that has tripped a send limit, and
+for a phone or email past its daily budget of wrong tries (``services.codes.failures``).
 A challenge is signed with a key derived from ``SECRET_KEY``; each solved challenge is
 accepted once (its signature is claimed in the replay store, ``core.replay``, until it
 expires).
@@ -36,15 +37,19 @@ REPLAYS = "captcha"  # the replay store's namespace for solved challenges
 EVERYONE = "all"  # the flag scope of "captcha for everyone"
 
 
-def required(ip: str) -> bool:
-    """Whether a send from ``ip`` must carry a solved challenge now."""
+def required(ip: str, destination: str = "") -> bool:
+    """Whether a send from ``ip`` (to ``destination``, when given) must carry a solved
+    challenge now."""
     mode = settings.get("member.captcha_mode")
     if mode == "off":
         return False
     if mode == "always":
         return True
+    scopes = [EVERYONE, ip_scope(ip)]
+    if destination:
+        scopes.append(destination_scope(destination))
     return db.session.scalar(db.select(CaptchaFlag.scope).where(
-        CaptchaFlag.scope.in_([EVERYONE, ip_scope(ip)]),
+        CaptchaFlag.scope.in_(scopes),
         CaptchaFlag.expires_at > clock.now()).limit(1)) is not None
 
 
@@ -52,8 +57,15 @@ def ip_scope(ip: str) -> str:
     return f"ip:{ip[:45]}"
 
 
+def destination_scope(destination: str) -> str:
+    """A phone or email's flag: hashed, since an email outgrows the 64-character scope and
+    the flags table need not hold who is being attacked (the code log does)."""
+    return "dest:" + hashlib.sha256(destination.encode()).hexdigest()[:40]
+
+
 def turn_on(scope: str, until: datetime) -> None:
-    """Ask ``scope`` (EVERYONE or :func:`ip_scope`) for the captcha until ``until``.
+    """Ask ``scope`` (EVERYONE, :func:`ip_scope`, :func:`destination_scope`) for the
+    captcha until ``until``.
 
     One upsert in the caller's transaction, so two requests tripping a limit at once both
     succeed; on MariaDB it takes the row's exclusive lock at once (no shared-lock deadlock).

@@ -7,9 +7,13 @@ scene, destination, binding, action and the code, and works once. Consumption is
 conditional UPDATE (``consumed_at IS NULL``) whose row count decides, so of many parallel
 submissions of the right code exactly one wins, on every supported database.
 
-Wrong tries are counted on the newest code of a (scene, destination); a new code starts
-from the count of the previous one while that one is still within its validity, so asking
-for another code does not buy more guesses.
+Wrong tries are counted on the code they were made against, which only its binding (the
+session or account that asked for it) can reach: another session's wrong tries never count
+against it. A new code starts from the count of the same binding's previous code of the
+scene and destination while that one is still within its validity, so asking for another
+code does not buy more guesses. Each wrong try also counts against the destination's daily
+failure budget (``services.codes.failures``), which turns the captcha on and alerts rather
+than killing codes.
 """
 
 from __future__ import annotations
@@ -36,7 +40,7 @@ from models.code import (
     CODE_SUPPRESSED,
     VerificationCode,
 )
-from services.codes import blocks, code_log
+from services.codes import blocks, code_log, failures
 from services.codes import limits as send_limits
 from services.codes.limits import LimitReached, SendRequest
 from services.notify import events
@@ -151,8 +155,11 @@ def _row(request: CodeRequest, code: str, attempts: int, now, expires_at) -> dic
 
 
 def _carried_attempts(request: CodeRequest, now) -> int:
+    # Per binding: a stranger's wrong tries on a code of their own must not make the
+    # victim's next code for the same phone dead on arrival.
     newest = db.session.scalar(_CARRIED, {"scene": request.scene,
-                                          "destination": request.destination, "now": now})
+                                          "destination": request.destination,
+                                          "binding": request.binding, "now": now})
     return newest or 0
 
 
@@ -163,6 +170,7 @@ _CARRIED = (
     db.select(_CODES.c.attempts)
     .where(_CODES.c.scene == bindparam("scene"),
            _CODES.c.destination == bindparam("destination"),
+           _CODES.c.binding == bindparam("binding"),
            _CODES.c.status != CODE_REFUSED,
            _CODES.c.consumed_at.is_(None),
            _CODES.c.expires_at > bindparam("now", type_=UTCDateTime))
@@ -202,9 +210,12 @@ def check(scene: str, destination: str, binding: str, code: str, action: str = "
     expected = code_hash(scene, destination, binding, action, (code or "").strip())
     if hmac.compare_digest(expected, row.code_hash):
         return _consume(row.id, max_attempts, now)
+    # Only the code's own binding gets here (_newest looks it up by binding), so these are
+    # guesses at this code; the destination's daily budget counts them in the same commit.
     db.session.execute(db.update(VerificationCode)
                        .where(VerificationCode.id == row.id, VerificationCode.consumed_at.is_(None))
                        .values(attempts=VerificationCode.attempts + 1))
+    failures.record(destination, row.ip, now)
     db.session.commit()
     return False
 
