@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from blueprints.member_auth.forms import PasswordLoginForm
 from core import catalog
@@ -11,7 +12,8 @@ from core.audit import client_ip
 from core.member_auth import current_member, login_member, logout_member
 from core.routing import safe_next
 from extensions import limiter
-from services.members.accounts import authenticate
+from services.codes import captcha
+from services.sign_in import member_throttle
 
 bp = Blueprint("member_auth", __name__)
 
@@ -40,13 +42,22 @@ def login():
     if current_member() is not None:
         return redirect(url_for("member_account.index"))
     form = PasswordLoginForm()
+    ask_captcha = False
     if form.validate_on_submit():
-        member = authenticate(form.account.data, form.password.data)
-        if member is not None:
-            login_member(member)
+        # Per-account throttle (captcha, then a growing wait) on top of the per-IP limit.
+        outcome = member_throttle.sign_in(form.account.data, form.password.data,
+                                          request.form.get(captcha.FIELD))
+        if outcome.member is not None:
+            login_member(outcome.member)
             return redirect(safe_next(request.args.get("next"), "member_account.index"))
-        form.form_errors.append(catalog.message("member_login_failed"))
-    return render_template("member_auth/login.html", form=form)
+        form.form_errors.append(catalog.message(outcome.code))
+        if outcome.code == member_throttle.DELAYED:
+            form.form_errors.append(ngettext(
+                "Try again in %(num)d second, or sign in with an SMS code.",
+                "Try again in %(num)d seconds, or sign in with an SMS code.",
+                outcome.retry_after))
+        ask_captcha = outcome.captcha
+    return render_template("member_auth/login.html", form=form, ask_captcha=ask_captcha)
 
 
 @bp.route("/terms")

@@ -44,6 +44,24 @@ ENTRIES = (
         N_("Too many requests; please wait and try again"),
         N_("Wait a moment and try again."),
     ),
+    # Member password sign-in throttled per account (services/sign_in/member_throttle.py).
+    CatalogEntry(
+        "member_signin_captcha",
+        N_("Too many failed sign-ins for this account; solve the captcha or sign in with an "
+           "SMS code"),
+        N_("Tick the human check and sign in again, or use sign-in by SMS code."),
+    ),
+    CatalogEntry(
+        "member_signin_delayed",
+        N_("Too many failed sign-ins for this account; wait before trying the password again"),
+        N_("Wait the time shown, or sign in with an SMS code at once; reset the password if "
+           "you forgot it."),
+    ),
+    CatalogEntry(
+        "member_signin_throttled",
+        N_("Wrong password; the account owner was notified of repeated failures"),
+        N_("If this was you, sign in with an SMS code or reset the password."),
+    ),
     CatalogEntry(
         "server_error",
         N_("Internal server error"),

@@ -19,6 +19,9 @@ CHANGES = {
     "email": _l("email"),
     "password": _l("password"),
     "protection": _l("password protection"),
+    # Sent by services.sign_in.member_throttle when wrong passwords turn the captcha on.
+    "signin_throttled": _l("password sign-in check (several wrong passwords were typed; a "
+                           "captcha is now required, sign-in by SMS code still works)"),
 }
 
 
