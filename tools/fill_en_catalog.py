@@ -13,7 +13,12 @@ def main(path: str) -> None:
     with open(path, "rb") as handle:
         catalog = read_po(handle, locale="en")
     for message in catalog:
-        if message.id and not message.string:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):  # a plural: (singular, plural), as English has
+            if not all(message.string):
+                message.string = message.id
+        elif not message.string:
             message.string = message.id
     with open(path, "wb") as handle:
         write_po(handle, catalog, width=100, omit_header=False)
