@@ -157,3 +157,16 @@ def test_a_value_under_a_removed_key_is_a_catalog_error_not_a_500(
 def test_diagnostics_says_so_when_every_secret_reads(app, stored):
     [result] = stored_secrets.checks(None)
     assert result.ok and result.code == ""
+
+
+def test_any_page_meeting_an_unreadable_secret_answers_the_catalog_error(
+        app, client, auth, monkeypatch):
+    def reads_a_lost_secret():
+        raise crypto.SecretUnreadable("settings.value")  # e.g. a parked form, a setting
+
+    auth.login()
+    monkeypatch.setitem(app.view_functions, "admin_outbox.index", reads_a_lost_secret)
+    page = client.get("/admin/outbox/", headers=EN)
+    assert page.status_code == 503 and "secret_unreadable" in page.get_data(as_text=True)
+    answer = client.get("/admin/outbox/", headers={**EN, "Accept": "application/json"})
+    assert answer.status_code == 503 and answer.get_json()["code"] == "secret_unreadable"

@@ -11,7 +11,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from core import catalog
+from core import catalog, crypto
 from core.routing import wants_json
 from extensions import db
 
@@ -63,6 +63,14 @@ def _limit_store_down(exc: Exception):
     return error_response(503, "service_unavailable")
 
 
+def _secret_unreadable(exc: crypto.SecretUnreadable):
+    # A stored secret whose key was removed before a rotation: not a crash but a
+    # configuration to fix, and the catalog says how (put the key back, rotate).
+    db.session.rollback()
+    log.error("a stored secret cannot be decrypted (its key was removed): %s", exc)
+    return error_response(503, "secret_unreadable")
+
+
 def _server_error(exc: Exception):
     # Whatever the request half-wrote must not leak into the next use of the session.
     db.session.rollback()
@@ -76,4 +84,5 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, _database_down)
     for error in (StorageError, RedisError):
         app.register_error_handler(error, _limit_store_down)
+    app.register_error_handler(crypto.SecretUnreadable, _secret_unreadable)
     app.register_error_handler(Exception, _server_error)
