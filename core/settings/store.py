@@ -184,17 +184,3 @@ def export(with_secrets: bool = False) -> dict[str, Any]:
         for name, setting in sorted(SETTINGS.items())
         if with_secrets or not setting.secret
     }
-
-
-def rotate_secrets() -> int:
-    """Re-encrypt every stored secret under the newest key; returns how many."""
-    count = 0
-    for row in db.session.scalars(db.select(SettingValue)):
-        setting = SETTINGS.get(row.name)
-        if setting is not None and setting.secret:
-            row.value = crypto.rotate(row.value)
-            count += 1
-    audit.record("keys.rotate", changes={"secrets": [count, count]})
-    db.session.commit()
-    invalidate()
-    return count
