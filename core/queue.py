@@ -26,12 +26,24 @@ from typing import Any
 from flask import Flask, current_app
 from huey import Huey, MemoryHuey, RedisHuey
 from huey.storage import SqliteStorage as HueySqliteStorage
+from redis.exceptions import RedisError
 
 from core import clock
 
 log = logging.getLogger(__name__)
 
 _EXTENSION = "herald_queue"
+
+
+class QueueUnavailable(RuntimeError):
+    """The queue's storage refused a task (Redis restarting, the SQLite file unwritable).
+
+    Herald's tasks carry ids of rows kept in the database, which the sweep hands over again
+    (``services.delivery.sweep``): a caller logs this and goes on."""
+
+
+# What Huey's storages raise when they cannot be reached or written.
+STORAGE_ERRORS = (RedisError, sqlite3.Error, OSError)
 
 
 class Queue:
@@ -69,7 +81,8 @@ class Queue:
         return bound.huey
 
     def enqueue(self, name: str, *args: Any, eta: datetime | None = None) -> None:
-        """Hand task ``name`` to the worker, now or at ``eta`` (aware UTC)."""
+        """Hand task ``name`` to the worker, now or at ``eta`` (aware UTC); QueueUnavailable
+        when the storage cannot take it."""
         bound = self._bound()
         if bound.huey.immediate:
             # Inline, errors and all (tests see them); a task due later waits for the
@@ -81,10 +94,13 @@ class Queue:
                 bound.in_app(self._tasks[name])(*args)
             return
         wrapper = bound.wrapper(self._tasks, self._periodic, name)
-        if eta is not None:
-            wrapper.schedule(args=args, eta=eta)
-        else:
-            wrapper(*args)
+        try:
+            if eta is not None:
+                wrapper.schedule(args=args, eta=eta)
+            else:
+                wrapper(*args)
+        except STORAGE_ERRORS as exc:
+            raise QueueUnavailable(f"the queue did not take {name}{args!r}: {exc}") from exc
 
     @property
     def immediate(self) -> bool:

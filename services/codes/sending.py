@@ -19,7 +19,6 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import bindparam
-from sqlalchemy.exc import SQLAlchemyError
 
 from core import settings
 from extensions import db
@@ -124,10 +123,7 @@ def _hand_over_later(queued: list[int]) -> Callable[[], None]:
             return
         with app.app_context():
             try:
-                outgoing.hand_over(queued)
-            except (SQLAlchemyError, OSError):
-                db.session.rollback()
-                log.exception("handing codes %s to the queue failed; the sweep will", queued)
+                outgoing.hand_over(queued)  # a queue down now is the sweep's to make good
             finally:
                 db.session.remove()
 

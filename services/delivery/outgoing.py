@@ -13,6 +13,7 @@ transaction, so a message and its consequences are committed together.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,10 +22,13 @@ from typing import Any
 from sqlalchemy import bindparam
 
 from core import clock, crypto
+from core.queue import QueueUnavailable
 from extensions import db, queue
 from gateways.base import Message, SendResult
 from models.base import UTCDateTime
 from models.queue import KIND_MESSAGE, OUT_QUEUED, OUT_SENDING, Outgoing
+
+log = logging.getLogger(__name__)
 
 DELIVER_TASK = "deliver"
 
@@ -71,10 +75,17 @@ def add(channel: str, message: Message, *, kind: str = KIND_MESSAGE, due_at: dat
 
 
 def hand_over(ids: Iterable[int], due_at: datetime | None = None) -> None:
-    """Enqueue the committed rows ``ids`` (at ``due_at`` when that is later than now)."""
+    """Enqueue the committed rows ``ids`` (at ``due_at`` when that is later than now).
+
+    A queue that cannot take them now (Redis restarting) is logged, not raised: the rows
+    are committed, their callers have answered for them, and the sweep hands them over.
+    """
     eta = due_at if due_at is not None and due_at > clock.now() else None
     for outgoing_id in ids:
-        queue.enqueue(DELIVER_TASK, outgoing_id, eta=eta)
+        try:
+            queue.enqueue(DELIVER_TASK, outgoing_id, eta=eta)
+        except QueueUnavailable:
+            log.exception("outgoing message %s waits for the sweep", outgoing_id)
 
 
 def claim(outgoing_id: int, worker: str) -> Outgoing | None:

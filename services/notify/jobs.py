@@ -12,6 +12,7 @@ becomes an outgoing row the worker delivers on its own (``services.delivery.task
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import datetime
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from sqlalchemy import bindparam, update
 
 from core import clock, crypto
+from core.queue import QueueUnavailable
 from extensions import db, queue
 from models import Admin, DeliveryAttempt, InsiteMessage
 from models.message import ORIGIN_SMS
@@ -39,6 +41,8 @@ from services.notify import audience as audiences
 from services.notify import dispatch, fanout
 from services.notify.dispatch import STATUS_QUEUED, ChannelOutcome, NotifyError
 from services.templates import rendering
+
+log = logging.getLogger(__name__)
 
 RUN_TASK = "run_job"
 BATCH = fanout.BATCH_SIZE
@@ -117,9 +121,17 @@ def _store(event: str, audience: str, data: dict[str, Any], values: dict[str, st
               status=JOB_QUEUED)
     db.session.add(job)
     db.session.commit()
-    queue.enqueue(RUN_TASK, job.id, eta=job.due_at)
+    _hand_over(job.id, job.due_at)
     db.session.refresh(job)  # the inline queue (tests) may have run it already
     return job
+
+
+def _hand_over(job_id: str, due_at: datetime | None = None) -> None:
+    """Enqueue a stored job; a queue down now is logged, and the sweep hands it over."""
+    try:
+        queue.enqueue(RUN_TASK, job_id, eta=due_at)
+    except QueueUnavailable:
+        log.exception("job %s waits for the sweep", job_id)
 
 
 @queue.task(RUN_TASK)
@@ -250,4 +262,4 @@ def resume_jobs() -> None:
         Job.status == JOB_QUEUED, Job.due_at <= before).limit(sweep.BATCH)))
     db.session.rollback()
     for job_id in ids:
-        queue.enqueue(RUN_TASK, job_id)
+        _hand_over(job_id)

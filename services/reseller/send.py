@@ -12,7 +12,6 @@ quota back when the worker finds the message certainly did not go out.
 from __future__ import annotations
 
 import json
-import logging
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -39,8 +38,6 @@ from services.reseller.requests import (
     previous,
     release,
 )
-
-log = logging.getLogger(__name__)
 
 KEY_PATTERN = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 MAX_PHONE_LENGTH = 32
@@ -122,7 +119,8 @@ def _send(account: ResellerAccount, request: SendRequest) -> Answer:
         if claimed is not None:
             release(claimed)
         raise
-    _hand_over(int(answer.data["message_id"]))
+    # Charged and answered for: a queue down now is the sweep's to make good, not an error.
+    outgoing.hand_over([int(answer.data["message_id"])])
     return answer
 
 
@@ -148,18 +146,6 @@ def _charge(account: ResellerAccount, phone: str) -> None:
         raise Refusal("code_limit", 429, "this phone reached the upstream's daily cap")
     if not reseller_quota.take_one(account.id):
         raise Refusal("quota_exhausted", 402, "no messages left on this member ID")
-
-
-def _hand_over(outgoing_id: int) -> None:
-    """Enqueue the committed message. It is charged and answered for already, so a queue
-    that cannot be reached now (Redis restarting) must not turn that into an error the
-    reseller would retry: the sweep hands the row over again."""
-    try:
-        outgoing.hand_over([outgoing_id])
-    except Exception:  # any storage error of the queue backend; the row is safe
-        db.session.rollback()
-        log.exception("handing reseller message %s to the queue failed; the sweep will",
-                      outgoing_id)
 
 
 def _template(account: ResellerAccount, number: str) -> ResellerTemplate:

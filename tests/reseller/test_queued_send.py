@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from extensions import db
+from core.queue import QueueUnavailable
+from extensions import db, queue
 from models.queue import KIND_RESELLER, OUT_QUEUED, OUT_SENT, Outgoing
 from services.delivery import outgoing, sweep, tasks
 from tests.reseller.conftest import PHONE, attempts, body, post, quota_of
@@ -45,10 +46,10 @@ def test_a_queue_that_cannot_take_the_message_still_answers_and_the_sweep_sends(
         api, reseller, monkeypatch):
     account, credentials = reseller
 
-    def down(ids, due_at=None):
-        raise ConnectionError("redis is restarting")
+    def down(name, *args, eta=None):
+        raise QueueUnavailable("redis is restarting")
 
-    monkeypatch.setattr(outgoing, "hand_over", down)
+    monkeypatch.setattr(queue, "enqueue", down)
     response = post(api, credentials, body())
     assert response.status_code == 202 and response.get_json()["status"] == "queued"
     monkeypatch.undo()
