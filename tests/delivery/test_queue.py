@@ -213,15 +213,17 @@ def test_a_message_whose_key_was_removed_fails_with_its_code_not_a_crash(app, mo
 
 
 def test_a_queue_that_cannot_be_reached_is_logged_and_left_to_the_sweep(
-        base_config, closed_port, caplog):
-    from app import create_app
+        app, closed_port, caplog, monkeypatch):
     from core.queue import QueueUnavailable
     from extensions import queue
 
-    down = create_app({**base_config, "HERALD_QUEUE": "redis",
-                       "REDIS_URL": f"redis://127.0.0.1:{closed_port}/0"})
-    with down.app_context():
-        with pytest.raises(QueueUnavailable):
-            queue.enqueue(outgoing.DELIVER_TASK, 1)
-        outgoing.hand_over([1, 2])  # the rows are safe: logged, not raised
+    # This app's queue only (a second app would rebind the shared limiter too): Redis at a
+    # port nobody listens on. monkeypatch puts the inline queue back afterwards.
+    monkeypatch.setitem(app.config, "HERALD_QUEUE", "redis")
+    monkeypatch.setitem(app.config, "REDIS_URL", f"redis://127.0.0.1:{closed_port}/0")
+    monkeypatch.setitem(app.extensions, "herald_queue", app.extensions["herald_queue"])
+    queue.init_app(app)
+    with pytest.raises(QueueUnavailable):
+        queue.enqueue(outgoing.DELIVER_TASK, 1)
+    outgoing.hand_over([1, 2])  # the rows are safe: logged, not raised
     assert sum("waits for the sweep" in r.getMessage() for r in caplog.records) == 2
