@@ -13,6 +13,7 @@ from extensions import db
 from models.base import UTCDateTime
 
 ALERT_HOURLY_CEILING = "hourly_ceiling"
+ALERT_FAILURE_BUDGET = "code_failure_budget"  # services.codes.failures
 
 
 class SiteAlert(db.Model):

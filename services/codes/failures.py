@@ -18,12 +18,9 @@ from datetime import datetime
 
 from core import clock, settings
 from extensions import db
-from models.alert import SiteAlert
+from models.alert import ALERT_FAILURE_BUDGET, SiteAlert
 from services.codes import captcha
 from services.codes.limits import FLAG_TRIPPED_FOR, count
-
-# models.alert holds the other kinds; this one is raised only here.
-ALERT_FAILURE_BUDGET = "code_failure_budget"
 
 
 def record(destination: str, ip: str, now: datetime) -> int:

@@ -60,7 +60,7 @@ def health() -> Health:
         count, first = db.session.execute(due).one()
         waiting += count or 0
         if first is not None:
-            oldest.append(first if first.tzinfo else first.replace(tzinfo=now.tzinfo))
+            oldest.append(first)  # aggregates keep the column's type: aware UTC
     return Health(inline=queue.immediate, workers=len(beats),
                   threads=sum(b.threads for b in beats), last_seen=last_seen,
                   waiting=waiting, oldest=min(oldest) if oldest else None,

@@ -7,7 +7,6 @@ web process on every box agrees); this adds what the page says about them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from flask import current_app
 
@@ -31,7 +30,7 @@ class QueuePanel:
 
     @property
     def last_seen_age(self) -> float | None:
-        seen = _aware(self.health.last_seen)
+        seen = self.health.last_seen
         return None if seen is None else max(0.0, (clock.now() - seen).total_seconds())
 
     @property
@@ -56,10 +55,3 @@ def panel() -> QueuePanel:
 
 def _sqlite_file() -> str:
     return str(getattr(queue.huey(current_app).storage, "filename", "") or "")
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    # SQLite hands an aggregate back without its zone; the stored times are UTC.
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)

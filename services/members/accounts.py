@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam
 from sqlalchemy.exc import IntegrityError
 
-from core.passwords import hash_password, signed_in
+from core.passwords import hash_password
 from core.phones import InvalidPhone, parse_phone
 from extensions import db
 from models.member import MEMBER_ACTIVE, Member
@@ -55,11 +55,6 @@ def recipient_of(destination: str) -> Recipient | None:
         row = db.session.execute(_RECIPIENT_BY_PHONE, {"phone": destination}).first()
     return None if row is None else Recipient(row.id, row.status == MEMBER_ACTIVE,
                                               row.language or "")
-
-
-def authenticate(identifier: str, password: str) -> Member | None:
-    """The active member with these credentials, or None (the same cost either way)."""
-    return signed_in(find_member(identifier), password)
 
 
 class DestinationTaken(ValueError):

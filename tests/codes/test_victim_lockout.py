@@ -6,6 +6,7 @@ from __future__ import annotations
 from core import settings
 from extensions import db
 from models import SiteAlert
+from models.alert import ALERT_FAILURE_BUDGET
 from services.codes import captcha, failures, sending
 from services.codes import issue as codes
 from services.codes.issue import CodeRequest
@@ -27,7 +28,7 @@ def guess_wrong(binding: str, code: str, times: int, scene: str = "login") -> No
 
 def budget_alerts() -> list[SiteAlert]:
     return list(db.session.scalars(db.select(SiteAlert).where(
-        SiteAlert.kind == failures.ALERT_FAILURE_BUDGET)))
+        SiteAlert.kind == ALERT_FAILURE_BUDGET)))
 
 
 def test_a_strangers_wrong_tries_do_not_kill_the_victims_next_code(app, frozen):
@@ -102,3 +103,13 @@ def test_the_send_page_asks_anyone_sending_to_a_guessed_phone_for_the_captcha(ap
     answer = send(client, "register")  # another browser, another address, the same phone
     assert answer.status_code == 400 and answer.get_json()["code"] == "captcha_required"
     assert send(client, "register", destination="+8613900139000").status_code == 200
+
+
+def test_the_budget_alert_shows_on_admin_pages_in_the_readers_language(app, client, auth):
+    settings.update({"member.code_max_attempts": 5, "member.daily_failure_budget": 1})
+    guess_wrong(STRANGER, issue(STRANGER, STRANGER_IP), 2)
+    auth.login()
+    zh = client.get("/admin/", headers={"Accept-Language": "zh-CN"}).get_data(as_text=True)
+    en = client.get("/admin/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "验证码疑似被猜测" in zh and PHONE in zh and "输错已超过 1 次" in zh
+    assert "Codes being guessed" in en and "more than 1 wrong verification codes" in en
