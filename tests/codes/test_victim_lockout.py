@@ -7,7 +7,7 @@ from core import settings
 from extensions import db
 from models import SiteAlert
 from models.alert import ALERT_FAILURE_BUDGET
-from services.codes import captcha, failures, sending
+from services.codes import captcha, sending
 from services.codes import issue as codes
 from services.codes.issue import CodeRequest
 from tests.codes.conftest import PHONE, other_code
