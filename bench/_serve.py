@@ -120,6 +120,14 @@ def herald_env(folder: Path, database_url: str) -> dict[str, str]:
     return env
 
 
+def http_gateway(url: str) -> dict[str, str]:
+    """Settings that send SMS through the ``http`` gateway to a bench's fake provider at
+    ``url`` (a form POST of phone and text, "OK" for success)."""
+    return {"sms.gateway": "http", "sms.http.url": url, "sms.http.method": "post_form",
+            "sms.http.params": "phone={phone}\ntext={content}",
+            "sms.http.success_contains": "OK"}
+
+
 def prepare_herald(env: dict[str, str], admin: tuple[str, str] | None = None,
                    extra: dict[str, object] | None = None) -> None:
     """Migrate to head, store the bench settings (and ``extra`` ones) and make ``admin``

@@ -34,7 +34,7 @@ from pathlib import Path
 from urllib.parse import parse_qs
 
 import _worker
-from _serve import ROOT, Load, free_port, herald_env, prepare_herald
+from _serve import ROOT, Load, free_port, herald_env, http_gateway, prepare_herald
 
 TARGET_P50_MS = 50.0
 TARGET_P99_MS = 250.0
@@ -111,10 +111,7 @@ def main(count: int) -> int:
         db_file = folder / "herald.db"
         provider = Provider()
         env = {**herald_env(folder, f"sqlite:///{db_file}"), "HERALD_ALLOW_PRIVATE_URLS": "1"}
-        prepare_herald(env, extra={"sms.gateway": "http", "sms.http.url": provider.url,
-                                   "sms.http.method": "post_form",
-                                   "sms.http.params": "phone={phone}\ntext={content}",
-                                   "sms.http.success_contains": "OK"})
+        prepare_herald(env, extra=http_gateway(provider.url))
         worker = _worker.Worker(env, folder / "worker.log")
         try:
             os.environ.update(env)  # this process is one more web process of the same site

@@ -41,6 +41,7 @@ from _serve import (
     Load,
     free_port,
     herald_env,
+    http_gateway,
     prepare_herald,
     run_load,
     start,
@@ -151,10 +152,7 @@ def main(seconds: float) -> int:
         db_file = folder / "herald.db"
         fake = FakeProvider()
         env = {**herald_env(folder, f"sqlite:///{db_file}"), "HERALD_ALLOW_PRIVATE_URLS": "1"}
-        prepare_herald(env, extra={"sms.gateway": "http", "sms.http.url": fake.url,
-                                   "sms.http.method": "post_form",
-                                   "sms.http.params": "phone={phone}\ntext={content}",
-                                   "sms.http.success_contains": "OK"})
+        prepare_herald(env, extra=http_gateway(fake.url))
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         web = start(f"app:create_app({json.dumps(HERALD_OVERRIDES)})", port, ROOT, env)

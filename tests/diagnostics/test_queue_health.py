@@ -11,9 +11,9 @@ import pytest
 
 from core import settings
 from extensions import cache, db
-from models import LoginSession
 from models.queue import KIND_MESSAGE, Outgoing, WorkerBeat
 from tests.conftest import HeraldClient
+from tests.notify.conftest import sign_in_browser
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9"}
 EN = {"Accept-Language": "en-US,en;q=0.9"}
@@ -24,14 +24,7 @@ COMMAND = "<code class=\"user-select-all\">flask --app app worker</code>"
 def browser_of(flask_app, admin) -> HeraldClient:
     """A browser signed in as ``admin`` on ``flask_app``, as the login page leaves it."""
     flask_app.test_client_class = HeraldClient
-    client = flask_app.test_client()
-    row = LoginSession(admin_id=admin.id)
-    db.session.add(row)
-    db.session.commit()
-    with client.session_transaction() as session:
-        session["_user_id"] = row.key
-        session["_fresh"] = True
-    return client
+    return sign_in_browser(flask_app.test_client(), admin)
 
 
 @pytest.fixture

@@ -55,6 +55,11 @@ def signed_in(client, admin):
     Made directly: the real sign-in (argon2 verify, login notices) costs about a second,
     and tests/sign_in/test_admin_auth.py already covers it.
     """
+    return sign_in_browser(client, admin)
+
+
+def sign_in_browser(client, admin):
+    """Give ``client`` a server-side session of ``admin``, as the login page leaves it."""
     from models import LoginSession
 
     row = LoginSession(admin_id=admin.id)
