@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
+from dataclasses import asdict
 from datetime import datetime
 from typing import Any
 
@@ -165,7 +166,7 @@ def _run_one(job: Job) -> None:
     _check_recipient(recipient)
     spec = dispatch.business_event(job.event)
     found, queued = dispatch.deliver_to(spec, recipient, _values(job), job.id)
-    job.detail = json.dumps([o.__dict__ for o in found])
+    job.detail = json.dumps([asdict(o) for o in found])
     for outcome in found:
         _count(job, outcome.status)
     job.done, job.cursor = 1, recipient.id

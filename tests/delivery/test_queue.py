@@ -227,3 +227,26 @@ def test_a_queue_that_cannot_be_reached_is_logged_and_left_to_the_sweep(
         queue.enqueue(outgoing.DELIVER_TASK, 1)
     outgoing.hand_over([1, 2])  # the rows are safe: logged, not raised
     assert sum("waits for the sweep" in r.getMessage() for r in caplog.records) == 2
+
+
+def test_the_worker_polls_reports_every_five_minutes_and_prunes_logs_nightly(app, monkeypatch):
+    from datetime import datetime
+
+    from extensions import queue
+    from services.delivery import status
+    from services.logs import retention
+
+    huey = queue.consumable(app)
+
+    def due(hour: int, minute: int) -> set[str]:
+        return {task.name for task in huey.read_periodic(datetime(2026, 12, 7, hour, minute))}
+
+    assert due(3, 15) == {"delivery_poll"}
+    assert due(3, 17) == {"logs_prune"}
+    assert due(3, 16) == set()
+    calls = []
+    monkeypatch.setattr(retention, "prune", lambda: calls.append("prune") or {})
+    monkeypatch.setattr(status, "poll_recent", lambda: calls.append("poll") or {})
+    retention.prune_daily()
+    status.poll_periodically()
+    assert calls == ["prune", "poll"]
