@@ -6,7 +6,9 @@ thousand token fetches a day, so the token lives in the shared store (``options
 ["token_store"]``, Flask-Caching's ``cache`` in the app) where every worker finds it.
 ``POST {endpoint}/cgi-bin/message/template/send?access_token=`` sends; the answer is
 ``{"errcode": 0, "errmsg": "ok", "msgid": ...}`` or an error code from WeChat's global
-return-code table.
+return-code table. ``POST {endpoint}/cgi-bin/qrcode/create?access_token=`` makes the
+temporary string-scene QR code a member scans to bind WeChat (``qr_ticket``); the Token and
+EncodingAESKey fields check the pushes that scan produces (``gateways.wechat_crypto``).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import requests
@@ -30,6 +33,7 @@ TOKEN_MARGIN = 300  # renew five minutes early so a token never expires mid-requ
 TOKEN_REJECTED = frozenset({"40001", "40014", "42001"})
 # Token answers that mean "WeChat is busy or throttling", not "your credentials are wrong".
 TOKEN_TRANSIENT = frozenset({"-1", "45009", "45011"})
+QR_SECONDS = 600  # a bind QR code lives ten minutes: long enough to find the phone
 OPENID = re.compile(r"[A-Za-z0-9_-]{6,64}")
 CREDENTIAL_PARAM = re.compile(r"\b(secret|access_token)=[^&\s'\"]+")
 
@@ -58,6 +62,7 @@ ERRORS = {
     "45011": "provider_rate_limited",  # per-minute API quota reached
 }
 HINTS = {
+    "48001": "this API needs a verified service account (template messages, QR codes)",
     "40164": "add this server's outbound IP to the IP whitelist in the official account's "
     "basic configuration",
     "61004": "add this server's outbound IP to the IP whitelist in the official account's "
@@ -67,12 +72,25 @@ HINTS = {
 _LOCAL_TOKENS = MemoryStore()  # only when no shared store is passed (scripts, shell)
 
 
-class TokenFailed(Exception):
-    """No usable access token; ``result`` is the ``token_failed`` result to return."""
+@dataclass(frozen=True)
+class QrTicket:
+    """WeChat's answer to ``qrcode/create``: the QR code encodes ``url``."""
+
+    ticket: str
+    url: str
+    expire_seconds: int
+
+
+class WechatFailed(Exception):
+    """A WeChat call that gave nothing usable; ``result`` is the failed result to return."""
 
     def __init__(self, result: SendResult) -> None:
         super().__init__(result.raw_message)
         self.result = result
+
+
+class TokenFailed(WechatFailed):
+    """No usable access token (``token_failed``)."""
 
 
 @register
@@ -84,6 +102,14 @@ class WechatMpGateway(HttpGateway):
     fields = (
         GatewayField("app_id", _l("AppId")),
         GatewayField("app_secret", _l("AppSecret"), secret=True),
+        GatewayField("token", _l("Token"), secret=True, required=False,
+                     description=_l("The Token of the server configuration in the official "
+                                    "account's console; WeChat signs every push to "
+                                    "<site>/wechat/callback with it. Needed to bind members.")),
+        GatewayField("encoding_aes_key", _l("EncodingAESKey"), secret=True, required=False,
+                     description=_l("The 43-character EncodingAESKey of the console, for the "
+                                    "safe (encrypted) message mode; leave empty in plaintext "
+                                    "mode.")),
         endpoint_field(DEFAULT_ENDPOINT),
     )
 
@@ -161,6 +187,36 @@ class WechatMpGateway(HttpGateway):
         return self._redacted(SendResult.failed(
             self.name, "token_failed", raw_code=network.raw_code,
             raw_message=network.raw_message, retryable=retryable))
+
+    def qr_ticket(self, scene: str, expire_seconds: int = QR_SECONDS) -> QrTicket:
+        """A temporary string-scene QR code (``QR_STR_SCENE``); raises ``WechatFailed``
+        with the failed result when WeChat gives none."""
+        body = {"expire_seconds": expire_seconds, "action_name": "QR_STR_SCENE",
+                "action_info": {"scene": {"scene_str": scene}}}
+        try:
+            token = self.token()
+            response = self._create_qr(body, token)
+            if _errcode(response) in TOKEN_REJECTED:
+                response = self._create_qr(body, self.token(rejected=token))
+        except WechatFailed:
+            raise
+        except Exception as exc:
+            raise WechatFailed(self._redacted(result_from_exception(self.name, exc))) from exc
+        answer = json_or_none(response)
+        if isinstance(answer, dict) and answer.get("ticket") and answer.get("url"):
+            lifetime = answer.get("expire_seconds")
+            return QrTicket(str(answer["ticket"]), str(answer["url"]),
+                            lifetime if isinstance(lifetime, int) else expire_seconds)
+        result = self._result(response)
+        if result.ok:  # errcode 0 and yet no ticket: nothing a member could scan
+            result = SendResult.failed(self.name, "unknown", raw_code="0",
+                                       raw_message=f"no ticket in {response.text[:200]!r}")
+        raise WechatFailed(self._redacted(result))
+
+    def _create_qr(self, body: dict, token: str) -> requests.Response:
+        return self.http("POST", self._url("/cgi-bin/qrcode/create"),
+                         params={"access_token": token}, data=json.dumps(body).encode(),
+                         headers={"Content-Type": "application/json; charset=utf-8"})
 
     def _post(self, message: Message, token: str) -> requests.Response:
         body = json.dumps(template_payload(message), ensure_ascii=False).encode()

@@ -16,6 +16,7 @@ from models.replay import ReplayKey
 from models.reseller import ResellerAccount, ResellerRequest, ResellerTemplate
 from models.setting import SettingValue
 from models.template import EventSetting, MessageTemplate
+from models.wechat_binding import WechatBinding, WechatBindToken
 
 __all__ = [
     "KIND_EVENTS",
@@ -49,5 +50,7 @@ __all__ = [
     "SettingValue",
     "SiteAlert",
     "VerificationCode",
+    "WechatBindToken",
+    "WechatBinding",
     "WorkerBeat",
 ]

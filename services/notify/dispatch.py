@@ -6,9 +6,10 @@ runs the job through ``deliver_to``, which sends on every channel the matrix ena
 the event (``services.notify.matrix``) that the member can receive, in the member's
 language (else the site default). The variables
 are checked and every template rendered *before* anything goes out, so a bad call sends
-nothing. A channel without a destination is logged as skipped (``no_destination``), not
-failed; every sent SMS leaves an in-site copy (seed 000: a message in 站内消息 proves the
-panel sent it). The CLI, ``POST /api/events`` and the fan-out path all come through here.
+nothing. A channel without a destination is logged as skipped (``no_destination``; on
+WeChat ``not_bound``), not failed; every sent SMS leaves an in-site copy (seed 000: a
+message in 站内消息 proves the panel sent it). The CLI, ``POST /api/events`` and the
+fan-out path all come through here.
 """
 
 from __future__ import annotations
@@ -196,11 +197,20 @@ def member_address(member: Member) -> str:
 def _skip(spec: events.Event, channel: str, member: Any) -> ChannelOutcome:
     where = member_address(member) if isinstance(member, Member) else \
         f"{type(member).__name__.lower()}:{member.id}"
+    code, reason = skip_reason(channel)
     db.session.add(DeliveryAttempt(
         channel=channel, gateway="-", destination=where, purpose=spec.name,
-        status=STATUS_SKIPPED, error="no_destination",
-        raw_message=f"the recipient has no {channel} destination"))
-    return ChannelOutcome(channel, STATUS_SKIPPED, "", "no_destination")
+        status=STATUS_SKIPPED, error=code, raw_message=reason))
+    return ChannelOutcome(channel, STATUS_SKIPPED, "", code)
+
+
+def skip_reason(channel: str) -> tuple[str, str]:
+    """Why a recipient without an address on ``channel`` is skipped: a catalog code and a
+    remark. WeChat has its own code: its address only comes from the member's binding."""
+    if channel == WECHAT:
+        return "not_bound", "the member has no active WeChat binding (never bound, unbound " \
+                            "or unfollowed the official account)"
+    return "no_destination", f"the recipient has no {channel} destination"
 
 
 def _insite(spec: events.Event, member: Member, rendered: rendering.Rendered) -> ChannelOutcome:

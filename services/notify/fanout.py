@@ -129,10 +129,10 @@ class Fanout:
                  locale: str) -> None:
         to = member.destination(channel)
         if not to:
+            code, reason = notify.skip_reason(channel)
             db.session.add(DeliveryAttempt(
                 channel=channel, gateway="-", destination=f"member:{member.id}",
-                purpose=self.spec.name, status=STATUS_SKIPPED, error="no_destination",
-                raw_message="the member has no destination on this channel"))
+                purpose=self.spec.name, status=STATUS_SKIPPED, error=code, raw_message=reason))
             self.summary.counts[(channel, STATUS_SKIPPED)] += 1
             return
         if channel == INSITE:

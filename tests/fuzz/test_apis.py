@@ -122,3 +122,36 @@ def test_the_twilio_callback_takes_hostile_forms(app, client, reset_limits, capl
               caplog, before)
 
     run()
+
+
+WECHAT_TOKEN, WECHAT_KEY = "wechat-fuzz-token", "c2FmZS1tb2RlLWtleS1mb3ItaGVyYWxkLXRlc3RzLTE"
+WECHAT_FIELDS = ("ToUserName", "FromUserName", "CreateTime", "MsgType", "Event", "EventKey",
+                 "Encrypt", "Content")
+wechat_fields = st.fixed_dictionaries({}, optional=dict.fromkeys(WECHAT_FIELDS, text_value))
+
+
+def wechat_xml(fields: dict) -> str:
+    from xml.sax.saxutils import escape
+
+    text = "".join(f"<{k}>{escape(v)}</{k}>" for k, v in fields.items())
+    return f"<xml>{text}</xml>".encode("utf-8", "replace").decode()
+
+
+def test_the_wechat_callback_takes_hostile_pushes(app, client, reset_limits, caplog):
+    """Signed pushes (plaintext and safe mode) with hostile fields and raw bodies."""
+    from tests.fakes.wechat_push import FakeOfficialAccount
+
+    herald_settings.update({"wechat.mp.token": WECHAT_TOKEN, "wechat.mp.app_id": "wx0000fuzz"})
+
+    @FUZZ
+    @given(fields=wechat_fields, raw=st.one_of(st.none(), raw_bytes), safe=st.booleans())
+    def run(fields, raw, safe):
+        reset_limits()
+        herald_settings.update({"wechat.mp.encoding_aes_key": WECHAT_KEY if safe else ""})
+        account = FakeOfficialAccount(WECHAT_TOKEN, "wx0000fuzz", WECHAT_KEY if safe else "")
+        query, body = account.signed(wechat_xml(fields))
+        before = len(caplog.records)
+        check(client.post(f"/wechat/callback?{query}", data=raw if raw is not None else body,
+                          csrf=False), caplog, before)
+
+    run()

@@ -13,7 +13,7 @@ def test_notify_sends_and_prints_each_channel(runner):
     result = runner.invoke(args=["notify", "server_opened", "--member", str(member.id), *VARS])
     assert result.exit_code == 0, result.output
     assert "insite: sent -> member:" in result.output
-    assert "wechat: skipped" in result.output and "[no_destination]" in result.output
+    assert "wechat: skipped" in result.output and "[not_bound]" in result.output
     assert inbox(member.id)[0].body.startswith("您的服务器 hk-web-01")
 
 
