@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from requests import Response
 
 from gateways.base import GatewayField, Message, SendResult, register
-from gateways.errors import provider_failure
+from gateways.errors import provider_failure, sign_mismatch
 from gateways.http import HttpGateway, endpoint_field, json_or_none
 from gateways.phone import digits_number
 
@@ -120,7 +120,7 @@ class AliyunGateway(HttpGateway):
             data=f"{canonical}&Signature={percent_encode(signature)}",
             headers={"Content-Type": "application/x-www-form-urlencoded"},
         )
-        return self._result(response)
+        return sign_mismatch(self._result(response), str(self.config["sign_name"]))
 
     def _params(self, message: Message) -> dict[str, str]:
         params = {

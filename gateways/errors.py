@@ -37,6 +37,43 @@ class RedirectRefused(Exception):
         super().__init__(f"HTTP {response.status_code} redirect to {location!r} not followed")
 
 
+# Signatures: a provider keeps the approved name bare ("Herald") and puts it in 【】 itself,
+# so a typed 【Herald】, [Herald] or "Herald " never matches an approved one.
+SIGN_FIELD_NAMES = ("sign_name", "signature")  # the gateway fields holding one
+SIGN_BRACKETS = "【】[]［］〖〗"
+FULL_WIDTH_SPACE = "\u3000"
+
+
+def sign_extras(sign: str) -> str:
+    """What to remove from a typed signature: brackets anywhere, full-width spaces inside,
+    any space around it; each character once, empty for a clean signature."""
+    sign = str(sign or "")
+    edges = sign[:len(sign) - len(sign.lstrip())] + sign[len(sign.rstrip()):]
+    found = [ch for ch in sign if ch in SIGN_BRACKETS or ch == FULL_WIDTH_SPACE]
+    return "".join(dict.fromkeys(found + list(edges)))
+
+
+def clean_sign(sign: str) -> str:
+    """The signature as a provider stores it: no brackets, no full-width or edge spaces."""
+    kept = "".join(ch for ch in str(sign or "")
+                   if ch not in SIGN_BRACKETS and ch != FULL_WIDTH_SPACE)
+    return kept.strip()
+
+
+def sign_mismatch(result: SendResult, sign: str) -> SendResult:
+    """A ``sign_not_found`` for a signature that differs from a clean one only by brackets
+    or spaces is the seed's 签名数据不一致: its fix is to correct the setting, not to get
+    another signature reviewed."""
+    extras = sign_extras(sign)
+    if result.ok or result.error != "sign_not_found" or not extras or not clean_sign(sign):
+        return result
+    shown = " ".join(repr(ch) for ch in extras)
+    result.error = "sign_mismatch"
+    result.raw_message = (f"the signature {sign!r} was sent with {shown}; remove them and "
+                          f"set it to {clean_sign(sign)!r}. Provider: {result.raw_message}")
+    return result
+
+
 # Provider answers meaning "not processed, try elsewhere": throttling and outages.
 RETRYABLE_ANSWERS = frozenset({"provider_rate_limited", "unreachable"})
 

@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from requests import Response
 
 from gateways.base import GatewayField, Message, SendResult, register
-from gateways.errors import provider_failure
+from gateways.errors import provider_failure, sign_mismatch
 from gateways.http import HttpGateway, endpoint_field, json_or_none
 
 DEFAULT_ENDPOINT = "https://sms.tencentcloudapi.com/"
@@ -45,6 +45,7 @@ ERRORS = {
     "InvalidParameterValue.SdkAppIdNotExist": "wrong_channel",
     # "Incorrect or unapproved": Tencent cannot tell which. Unapproved is the usual cause
     # and sign_not_found's fix (check the signature's review in the console) covers both.
+    # A SignName sent with 【】 or spaces becomes sign_mismatch (gateways.errors).
     "FailedOperation.SignatureIncorrectOrUnapproved": "sign_not_found",
     "FailedOperation.TemplateIncorrectOrUnapproved": "content_rejected",
     "FailedOperation.TemplateParamSetNotMatchApprovedTemplate": "content_rejected",
@@ -127,7 +128,7 @@ class TencentGateway(HttpGateway):
         payload = json.dumps(self._body(message), ensure_ascii=False).encode()
         response = self.http("POST", self.endpoint, data=payload,
                              headers=self._headers(payload))
-        return self._result(response)
+        return sign_mismatch(self._result(response), str(self.config["sign_name"]))
 
     def _body(self, message: Message) -> dict[str, Any]:
         return {

@@ -14,17 +14,19 @@ from jinja2 import TemplateError
 from werkzeug.wrappers import Response
 
 from blueprints.admin_settings.test_send import destination_for
+from blueprints.admin_templates import provider_check
 from blueprints.admin_templates.forms import TemplateForm
-from core import catalog
+from core import catalog, settings
 from extensions import db
-from gateways.base import Message, SendResult
+from gateways.base import REGISTRY, Message, SendResult
+from gateways.errors import SIGN_FIELD_NAMES
 from models import DeliveryAttempt, InsiteMessage
 from models.delivery import STATUS_SENT
 from services.delivery import messaging
 from services.notify import dispatch as notify
 from services.notify import events
-from services.notify.events import INSITE
-from services.templates import rendering
+from services.notify.events import INSITE, SMS
+from services.templates import rendering, sms_length
 from services.templates import store as template_store
 from services.templates import validation as template_validation
 
@@ -43,17 +45,53 @@ def save(event: events.Event, channel: str, locale: str, form: TemplateForm,
 
 def acceptable(event: events.Event, channel: str, form: TemplateForm) -> bool:
     """Validate without saving; problems go onto the form's fields."""
+    parts = template_store.clean(channel, form.parts())
     try:
-        template_validation.validate(event, channel, template_store.clean(channel, form.parts()))
+        template_validation.validate(event, channel, parts)
     except template_validation.TemplateInvalid as exc:
         _refuse(form, exc.problems)
         return False
-    return True
+    mismatches = provider_check.problems(event, channel, parts)
+    if mismatches:
+        _refuse(form, mismatches)
+    return not mismatches
 
 
 def preview(event: events.Event, channel: str, form: TemplateForm) -> dict[str, Any]:
     rendered = _rendered(event, channel, form)
-    return {"preview": rendered} if rendered else {"problems": True}
+    if rendered is None:
+        return {"problems": True}
+    return {"preview": rendered, "length": sms_measure(channel, rendered)}
+
+
+def active_sign() -> str:
+    """The signature the active SMS gateway puts in 【】 before the text, if it has one
+    (Alibaba and Tencent add it on their side, SMSBao's gateway to the content)."""
+    gateway = settings.get("sms.gateway")
+    fields = getattr(REGISTRY["sms"].get(gateway), "fields", ())
+    field = next((f.name for f in fields if f.name in SIGN_FIELD_NAMES), None)
+    return str(settings.get(f"sms.{gateway}.{field}") or "") if field else ""
+
+
+def sms_measure(channel: str, rendered: rendering.Rendered) -> sms_length.SmsLength | None:
+    """An SMS's length as the phone receives it, from the text rendered with samples."""
+    if channel != SMS or not rendered.text:
+        return None
+    return sms_length.measure(rendered.text, active_sign())
+
+
+def length_warning(event: events.Event, channel: str,
+                   form: TemplateForm) -> sms_length.SmsLength | None:
+    """A multi-message SMS the admin has not yet agreed to save: warn instead of saving."""
+    if channel != SMS or form.confirm_length.data:
+        return None
+    rendered = _rendered(event, channel, form)
+    length = sms_measure(channel, rendered) if rendered else None
+    if length is None or length.segments <= 1:
+        return None
+    flash(_("This SMS is billed as %(n)d messages. Shorten it, or tick \"Save anyway\" and "
+            "save again.", n=length.segments), "warning")
+    return length
 
 
 def test_send(event: events.Event, channel: str, form: TemplateForm) -> dict[str, Any]:
@@ -83,18 +121,23 @@ def _rendered(event: events.Event, channel: str, form: TemplateForm) -> renderin
     parts = template_store.clean(channel, form.parts())
     try:
         template_validation.validate(event, channel, parts)
-        return template_store.preview(event, channel, parts)
+        rendered = template_store.preview(event, channel, parts)
     except template_validation.TemplateInvalid as exc:
         _refuse(form, exc.problems)
     except TemplateError as exc:  # a bound hit while rendering the sample values
         form.form_errors.append(str(exc))
         flash(f"[template_invalid] {catalog.message('template_invalid')}", "danger")
+    else:
+        mismatches = provider_check.problems(event, channel, parts)
+        if mismatches:  # shown, but the preview still renders: it explains the mismatch
+            _refuse(form, mismatches)
+        return rendered
     return None
 
 
 def _refuse(form: TemplateForm, problems: list[template_validation.Problem]) -> None:
-    for problem in problems:
-        form[problem.part].errors = [*form[problem.part].errors, str(problem)]
+    for problem in problems:  # the Problem itself: its __html__ shows a detail as code
+        form[problem.part].errors = [*form[problem.part].errors, problem]
     flash(f"[template_invalid] {catalog.message('template_invalid')}", "danger")
 
 

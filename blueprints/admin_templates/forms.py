@@ -6,7 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional, ValidationError
 
 from services.notify.events import EMAIL, INSITE, SMS, WECHAT
@@ -29,7 +29,8 @@ DESCRIPTIONS = {
     (SMS, "template_code"): _l("Needed by template-only providers (Alibaba TemplateCode, "
                                "Tencent TemplateId, an upstream Herald's template number)."),
     (SMS, "params"): _l("One per line: provider parameter = template text, e.g. "
-                        "code = {{ code }}. Empty: every variable is passed by its own name."),
+                        "code = {{ code }}; Tencent numbers its variables: 1 = {{ code }}, "
+                        "2 = {{ minutes }}. Empty: every variable is passed by its own name."),
     (EMAIL, "html"): _l("Variables are HTML-escaped."),
     (WECHAT, "template_code"): _l("From the official account's template library."),
     (WECHAT, "params"): _l("One per line: template field = template text, e.g. "
@@ -44,6 +45,7 @@ class TemplateForm(FlaskForm):
     template_code = StringField(validators=[Length(max=LIMITS["template_code"])])
     params = TextAreaField(validators=[Length(max=8000)], render_kw={"rows": 5})
     destination = StringField(_l("Send to"), validators=[Optional(), Length(max=254)])
+    confirm_length = BooleanField(_l("Save anyway, billed as several messages"))
     save = SubmitField(_l("Save"))
     preview = SubmitField(_l("Preview"))
     test = SubmitField(_l("Test send"))
@@ -78,6 +80,9 @@ def parse_mapping(raw: str) -> dict[str, str]:
         name, sep, value = line.partition("=")
         if not sep or not name.strip():
             raise ValueError(str(_l("Line %(n)d: write name = template text.", n=number)))
+        if name.strip() in mapping:  # a second value would silently replace the first
+            raise ValueError(str(_l("Line %(n)d: %(name)s is already mapped above.",
+                                    n=number, name=name.strip())))
         mapping[name.strip()] = value.strip()
     return mapping
 

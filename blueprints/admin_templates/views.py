@@ -78,6 +78,9 @@ def edit(name: str, channel: str, locale: str):
         # Refuse a bad template inline first: asking for a code to save it would waste one.
         if not editor.acceptable(event, channel, form):
             return _render(event, channel, locale, form, problems=True)
+        length = editor.length_warning(event, channel, form)
+        if length is not None:  # before the code is asked: a warning should not cost one
+            return _render(event, channel, locale, form, length=length, confirm_length=True)
         refusal = protection.require("templates.save")
         if refusal is not None:
             return refusal
@@ -112,4 +115,4 @@ def _render(event: events.Event, channel: str, locale: str, form: TemplateForm,
         "admin_templates/edit.html", event=event, channel=channel, locale=locale, form=form,
         parts=template_store.CHANNEL_PARTS[channel], locales=supported(),
         is_customised=template_store.stored(event.name, channel, locale) is not None,
-        **extra)
+        sms_sign=editor.active_sign() if channel == "sms" else "", **extra)

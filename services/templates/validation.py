@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from flask_babel import gettext as _
@@ -21,8 +20,12 @@ from jinja2 import meta, nodes
 from jinja2.exceptions import TemplateSyntaxError
 
 from services.notify import events
+from services.templates import provider_params, syntax_errors
 from services.templates.bounds import MAX_OUTPUT
+from services.templates.problems import Problem, TemplateInvalid
 from services.templates.rendering import HTML_ENV, TEXT_ENV
+
+__all__ = ["Problem", "TemplateInvalid", "check", "check_parts", "validate"]
 
 # The most characters an admin may save per part: an SMS is a few hundred characters, an
 # email body a few pages.
@@ -58,30 +61,6 @@ REFUSED = {
 }
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One reason a template part is refused; ``line`` is 1-based, 0 when not about a line."""
-
-    part: str
-    line: int
-    reason: str
-
-    def __str__(self) -> str:
-        if self.line:
-            return _("Line %(line)d: %(reason)s", line=self.line, reason=self.reason)
-        return self.reason
-
-
-class TemplateInvalid(ValueError):
-    """The template was refused; nothing was saved."""
-
-    code = "template_invalid"
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.part}: {p}" for p in problems))
-        self.problems = problems
-
-
 def validate(event: events.Event, channel: str, parts: Mapping[str, Any]) -> None:
     """Raise TemplateInvalid listing every problem of every part."""
     problems = list(check_parts(event, channel, parts))
@@ -98,7 +77,7 @@ def check_parts(event: events.Event, channel: str, parts: Mapping[str, Any]) -> 
     code = parts.get("template_code") or ""
     if len(code) > LIMITS["template_code"] or not TEMPLATE_CODE.match(code):
         yield Problem("template_code", 0, _("Use at most 64 letters, digits and _ . : -"))
-    yield from check_params(parts.get("params") or {}, allowed)
+    yield from check_params(parts.get("params") or {}, allowed, channel)
 
 
 def check_required(channel: str, parts: Mapping[str, Any]) -> Iterator[Problem]:
@@ -120,17 +99,24 @@ def check_required(channel: str, parts: Mapping[str, Any]) -> Iterator[Problem]:
         yield Problem("params", 0, _("Map at least one template field."))
 
 
-def check_params(params: Mapping[str, Any], allowed: set[str]) -> Iterator[Problem]:
+def check_params(params: Mapping[str, Any], allowed: set[str],
+                 channel: str = "sms") -> Iterator[Problem]:
     if len(params) > MAX_PARAMS:
         yield Problem("params", 0, _("At most %(n)d parameters.", n=MAX_PARAMS))
+    # Tencent numbers its template variables {1}, {2}: an SMS mapping may name them so.
+    numbered = channel == "sms"
+    if numbered:
+        yield from provider_params.check_numbering(params)
     for name, source in params.items():
-        if not PARAM_NAME.match(str(name)):
+        if not (PARAM_NAME.match(str(name)) or
+                (numbered and provider_params.NUMBERED.match(str(name)))):
             yield Problem("params", 0, _("%(name)s is not a valid parameter name.", name=name))
         elif not isinstance(source, str):
             yield Problem("params", 0, _("The value of %(name)s must be text.", name=name))
         else:
             for problem in check(source, allowed, "params", LIMITS["param"]):
-                yield Problem("params", problem.line, f"{name}: {problem.reason}")
+                yield Problem("params", problem.line, f"{name}: {problem.reason}",
+                              problem.detail)
 
 
 def check(source: str, allowed: Iterable[str], part: str, limit: int,
@@ -143,7 +129,7 @@ def check(source: str, allowed: Iterable[str], part: str, limit: int,
     try:
         tree = env.parse(source)
     except TemplateSyntaxError as exc:
-        yield Problem(part, exc.lineno or 1, _("Syntax error: %(message)s", message=exc.message))
+        yield syntax_errors.problem(exc, part)
         return
     allowed = set(allowed)
     unknown = meta.find_undeclared_variables(tree) - allowed

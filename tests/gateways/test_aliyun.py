@@ -175,3 +175,21 @@ def test_every_mapped_code_is_tested():
 def test_fake_and_gateway_agree_on_the_string_to_sign():
     params = {"A": "x y*z~", "B": "中文", "Timestamp": "2024-01-01T00:00:00Z"}
     assert sign(SECRET, params)[1] == expected_signature(SECRET, params)
+
+
+@pytest.mark.parametrize(("sign", "extras"), [("【Herald】", "'【' '】'"),
+                                              ("[Herald]", "'[' ']'"),
+                                              ("Her\u3000ald", "'\\u3000'")])
+def test_a_sign_refused_for_its_brackets_or_spaces_is_sign_mismatch(fake, sign, extras):
+    with FakeServer(fake) as server:
+        result = make(server.url + "/", sign_name=sign).send(CODE)
+    assert (result.ok, result.error, result.raw_code) == (
+        False, "sign_mismatch", "isv.SMS_SIGNATURE_ILLEGAL")
+    assert f"sent with {extras}; remove them and set it to 'Herald'" in result.raw_message
+    assert "该账号下找不到对应签名" in result.raw_message
+
+
+def test_an_unknown_clean_sign_stays_sign_not_found(fake):
+    with FakeServer(fake) as server:
+        result = make(server.url + "/", sign_name="Unapproved").send(CODE)
+    assert (result.error, result.raw_code) == ("sign_not_found", "isv.SMS_SIGNATURE_ILLEGAL")

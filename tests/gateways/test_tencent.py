@@ -173,3 +173,14 @@ def test_every_mapped_code_is_tested():
     tested = {code for code, _, _ in CASES}
     assert set(tencent.ERRORS) - families <= tested
     assert all(any(code.startswith(family) for code in tested) for family in families)
+
+
+@pytest.mark.parametrize("sign", ["【Herald】", "Herald\u3000", " Herald"])
+def test_a_sign_refused_for_its_brackets_or_spaces_is_sign_mismatch(fake, sign):
+    # Tencent answers as for any unknown sign; only the typed extras tell the two apart.
+    with FakeServer(fake) as server:
+        result = make(server.url + "/", sign_name=sign).send(CODE)
+    assert (result.ok, result.error, result.raw_code) == (
+        False, "sign_mismatch", "FailedOperation.SignatureIncorrectOrUnapproved")
+    assert "set it to 'Herald'" in result.raw_message
+    assert "signature not approved" in result.raw_message  # the provider's own words kept
