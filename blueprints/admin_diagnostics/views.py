@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from blueprints.admin_diagnostics.forms import TracerForm
 from blueprints.guards import admin_blueprint
 from core import catalog
+from core.i18n import site_zone_label
 from core.routing import safe_next
 from extensions import db
 from models import DeliveryAttempt
@@ -34,10 +36,19 @@ def queue_banner() -> bool:
         return False
 
 
+# This page's fix where the catalog's would send the admin to the check they are reading.
+PAGE_FIXES = {
+    "unreachable": _l("From this server, check that the gateway's host name resolves (DNS), "
+                      "that no firewall or proxy blocks the connection, and that the gateway's "
+                      "address under Global settings is right; the steps show where it stops."),
+}
+
+
 @bp.route("/")
 def index():
     report = runner.run_all()
-    return render_template("admin_diagnostics/index.html", report=report, queue=queue.panel())
+    return render_template("admin_diagnostics/index.html", report=report, queue=queue.panel(),
+                           page_fixes=PAGE_FIXES, zone=site_zone_label())
 
 
 @bp.route("/tracer")
@@ -51,7 +62,8 @@ def trace():
         except tracer.TraceInputError as exc:
             field = form.member if form.member.data else form.q
             field.errors = [f"[{exc.code}] {catalog.message(exc.code)}"]
-    return render_template("admin_diagnostics/tracer.html", form=form, trace=result)
+    return render_template("admin_diagnostics/tracer.html", form=form, trace=result,
+                           zone=site_zone_label())
 
 
 @bp.route("/attempts/<int:attempt_id>/poll", methods=["POST"])

@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from blueprints.admin_settings import test_send
+from blueprints.admin_settings import provider_status, test_send
 from blueprints.guards import admin_blueprint
 from core import catalog, protection, settings
 from core.settings import forms
@@ -38,6 +38,7 @@ def tab(group: str):
             refusal = protection.require(f"settings.{group}") if sensitive else None
             if refusal is not None:
                 return refusal
+            warnings = provider_check(group, values)  # once the code is confirmed
             changes = settings.update(values, action="settings.update", target=group)
         except settings.SettingsInvalid as exc:
             forms.attach_errors(form, exc.errors)
@@ -46,6 +47,8 @@ def tab(group: str):
                 flash(_("Settings saved: %(n)d changed.", n=len(changes)), "success")
             else:
                 flash(_("Nothing changed."), "info")
+            for warning in warnings:
+                flash(warning, "warning")
             return redirect(url_for(".tab", group=group))
     if form.errors or form.form_errors:
         flash(f"[invalid_input] {catalog.message('invalid_input')}", "danger")
@@ -64,6 +67,30 @@ def test(group: str):
         except ValueError as exc:
             test_form.destination.errors = [str(exc)]
     return render_tab(group, forms.build_form(group), test_form=test_form, test_result=result)
+
+
+def provider_check(group: str, values: dict) -> list[str]:
+    """The SMS tab asks the provider about the signature and templates first: a refused or
+    unknown signature refuses the save (SettingsInvalid), the rest are warnings."""
+    if group != "sms":
+        return []
+    errors, warnings = provider_status.before_save(settings.validate(values))
+    if errors:
+        raise settings.SettingsInvalid(errors)
+    return warnings
+
+
+@bp.route("/sms/provider-check", methods=["POST"])
+def provider_check_now():
+    """The SMS tab's "Check now": the active gateway's records and balance, now."""
+    status = provider_status.check_now()
+    if not status.checkable:
+        flash(_("%(gateway)s reports neither template states nor a balance.",
+                gateway=status.gateway), "info")
+    else:
+        flash(_("The provider's records of %(gateway)s were read again.",
+                gateway=status.gateway), "info")
+    return redirect(url_for(".tab", group="sms") + "#provider-status")
 
 
 def sensitive_changes(values: dict) -> list[str]:
@@ -85,6 +112,7 @@ def render_tab(group: str, form, test_form=None, test_result=None):
         test_form=test_form or (test_send.TestSendForm(formdata=None) if testable else None),
         test_result=test_result,
         breakers=_breakers(group) if group == "sms" else [],
+        provider=provider_status.current() if group == "sms" else None,
         active_gateway=settings.get(f"{group}.gateway") if testable else None,
         form=form,
         group=settings.GROUPS[group],

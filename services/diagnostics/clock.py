@@ -31,7 +31,8 @@ def _title(endpoint: Endpoint) -> object:
 
 
 def check(endpoint: Endpoint, context: Context, name: object = "") -> CheckResult:
-    result = CheckResult("clock", name or endpoint.host, target=endpoint.url)
+    result = CheckResult("clock", name or endpoint.host, target=endpoint.url,
+                         depends_on=endpoint.gateways)
     try:
         provider_time, local_time = _read_date(endpoint.url, context)
     except Exception as exc:

@@ -53,6 +53,11 @@ def _build(channel: str, name: str, role: str) -> GatewayInUse:
         return GatewayInUse(channel, name, role, None, str(exc))
 
 
+def with_timeout(gateway: Gateway, timeout: tuple[float, float]) -> Gateway:
+    """A copy of ``gateway`` with the checks' short timeouts (sends keep their own)."""
+    return type(gateway)(gateway.config, {**gateway.options, "timeout": timeout})
+
+
 def endpoint_of(gateway: Gateway | None) -> str:
     """The URL a gateway calls: its ``url`` setting (http, upstream) or its endpoint."""
     if gateway is None or gateway.name in SINKS:

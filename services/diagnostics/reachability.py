@@ -36,7 +36,7 @@ def _title(endpoint: Endpoint) -> object:
 
 def check(endpoint: Endpoint, context: Context, name: object = "") -> CheckResult:
     result = CheckResult("reachability", name or endpoint.url, target=endpoint.url,
-                         detail=", ".join(endpoint.gateways))
+                         detail=", ".join(endpoint.gateways), covers=endpoint.gateways)
     try:
         addresses = _dns(endpoint, context, result)
         _tcp(endpoint, addresses, context, result)

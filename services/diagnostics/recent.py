@@ -17,7 +17,7 @@ from extensions import db
 from models import DeliveryAttempt, VerificationCode
 from models.delivery import STATUS_SKIPPED
 from services.diagnostics.context import SINKS, Context, GatewayInUse
-from services.diagnostics.result import FAIL, OK, WARN, CheckResult
+from services.diagnostics.result import FAIL, OK, WARN, CheckResult, site_time
 
 WINDOW = timedelta(hours=24)
 SCAN = 200  # newest attempts read per gateway
@@ -56,8 +56,9 @@ def answers(used: GatewayInUse) -> list[CheckResult]:
 def _answer(used: GatewayInUse, row: DeliveryAttempt) -> CheckResult:
     result = CheckResult("recent", _l("Answers of %(channel)s gateway %(gateway)s",
                                       channel=used.channel, gateway=used.name),
-                         target=f"{used.channel}.{used.name}")
-    stamp = row.created_at.strftime("%Y-%m-%d %H:%M:%S UTC")
+                         target=f"{used.channel}.{used.name}",
+                         depends_on=(f"{used.channel}.{used.name}",))
+    stamp = site_time(row.created_at)
     if row.error:
         result.status, result.code = FAIL, row.error
         result.detail = f"{stamp} · {row.purpose} · {row.raw_code} {row.raw_message}"[:500]

@@ -5,7 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
+
+from flask_babel import format_datetime
 
 OK, WARN, FAIL = "ok", "warn", "fail"
 STATUSES = (OK, WARN, FAIL)
@@ -34,6 +37,12 @@ class CheckResult:
     steps: list[Step] = field(default_factory=list)
     group: str = ""  # what it is listed under within its family: a template's event
     group_title: Any = ""  # that group's heading, translated (the event's title)
+    # Root cause first (services.diagnostics.ordering): the gateways ("sms.aliyun") this
+    # finding is moot without, and the gateways a connectivity check stands for.
+    depends_on: tuple[str, ...] = ()
+    covers: tuple[str, ...] = ()
+    dependents: list[CheckResult] = field(default_factory=list)  # collapsed under this one
+    repeats: list[CheckResult] = field(default_factory=list)  # identical findings, this one first
 
     @property
     def ok(self) -> bool:
@@ -70,12 +79,22 @@ def by_group(results: list[CheckResult]) -> list[Group]:
 
 @dataclass(frozen=True)
 class Job:
-    """A network check to run in a worker thread; its name serves the timeout result."""
+    """A network check to run in a worker thread; its name serves the timeout result.
+
+    ``finish``, when given, turns what ``run`` returned into results in the request's
+    thread (where the database, the cache and the reader's language are at hand).
+    """
 
     family: str
     name: Any
     target: str
-    run: Callable[[], CheckResult]
+    run: Callable[[], Any]
+    finish: Callable[[Any], list[CheckResult]] | None = None
+
+
+def site_time(moment: datetime) -> str:
+    """A stored (UTC) moment in the site's time zone; the page names the zone once."""
+    return format_datetime(moment, "yyyy-MM-dd HH:mm:ss")
 
 
 def timed(check: Callable[[], CheckResult]) -> CheckResult:

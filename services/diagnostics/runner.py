@@ -16,10 +16,13 @@ from flask import Flask, current_app
 from flask_babel import lazy_gettext as _l
 
 from services.diagnostics import (
+    balance,
     clock,
     credentials,
+    ordering,
     reachability,
     recent,
+    records_checks,
     smtp,
     stored_secrets,
     templates,
@@ -30,18 +33,22 @@ from services.diagnostics.result import FAIL, WARN, CheckResult, Group, Job, by_
 
 MAX_WORKERS = 8
 DEADLINE = 8.0  # seconds for all network checks together
-FAMILIES = ("credentials", "templates", "recent", "reachability", "clock", "wechat", "smtp")
+FAMILIES = ordering.CAUSAL_ORDER
 
 
 @dataclass
 class Report:
-    results: list[CheckResult] = field(default_factory=list)
+    results: list[CheckResult] = field(default_factory=list)  # every finding, as found
 
     def by_family(self) -> list[tuple[str, list[Group]]]:
-        """Each family with a result, its results under their headings (the templates'
-        events; a result without a group is a group of its own, without a heading)."""
-        return [(family, by_group([r for r in self.results if r.family == family]))
-                for family in FAMILIES if any(r.family == family for r in self.results)]
+        """Root cause first (``ordering``): each family with a result, failing families
+        first; within one, its findings by severity, identical ones merged, those a
+        connectivity failure explains collapsed under it; then under their headings (the
+        templates' events; a result without a group is a group of its own)."""
+        shown = ordering.merge_identical(ordering.collapse(self.results))
+        return [(family, by_group(ordering.by_severity([r for r in shown
+                                                        if r.family == family])))
+                for family in ordering.families(shown)]
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -60,6 +67,12 @@ def run_all(deadline: float = DEADLINE, context: Context | None = None) -> Repor
         report.results += _safe_local(family, local, context)
     network = reachability.jobs(context) + clock.jobs(context) + wechat.jobs(context) + \
         smtp.jobs(context)
+    for family, provider_jobs in (("records", records_checks.jobs),
+                                  ("balance", balance.jobs)):
+        try:  # these read the templates and settings here, before the threads start
+            network += provider_jobs(context)
+        except Exception as exc:
+            report.results.append(_crashed(family, exc))
     report.results += run_parallel(network, deadline)
     return report
 
@@ -82,10 +95,13 @@ def run_parallel(jobs: list[Job], deadline: float = DEADLINE) -> list[CheckResul
     concurrent.futures.wait(futures, timeout=deadline)
     # Do not wait for stragglers: each has its own socket timeout and ends by itself.
     pool.shutdown(wait=False, cancel_futures=True)
-    return [_outcome(job, future, deadline) for job, future in zip(jobs, futures, strict=True)]
+    results: list[CheckResult] = []
+    for job, future in zip(jobs, futures, strict=True):
+        results += _outcome(job, future, deadline)
+    return results
 
 
-def _in_context(app: Flask, job: Job) -> CheckResult:
+def _in_context(app: Flask, job: Job) -> object:
     with app.app_context():
         try:
             return job.run()
@@ -93,12 +109,19 @@ def _in_context(app: Flask, job: Job) -> CheckResult:
             return _crashed(job.family, exc, job.name)
 
 
-def _outcome(job: Job, future: concurrent.futures.Future, deadline: float) -> CheckResult:
-    if future.done() and not future.cancelled():
-        return future.result()
-    return CheckResult(job.family, job.name, status=FAIL, code="check_timeout",
-                       target=job.target, detail=f"not finished after {deadline:.0f} s",
-                       duration_ms=deadline * 1000)
+def _outcome(job: Job, future: concurrent.futures.Future,
+             deadline: float) -> list[CheckResult]:
+    if not future.done() or future.cancelled():
+        return [CheckResult(job.family, job.name, status=FAIL, code="check_timeout",
+                            target=job.target, detail=f"not finished after {deadline:.0f} s",
+                            duration_ms=deadline * 1000)]
+    found = future.result()
+    if isinstance(found, CheckResult) or job.finish is None:
+        return [found]
+    try:
+        return job.finish(found)
+    except Exception as exc:  # a broken check must not take the page down
+        return [_crashed(job.family, exc, job.name)]
 
 
 def _crashed(family: str, exc: Exception, name: object = None) -> CheckResult:

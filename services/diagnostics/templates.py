@@ -66,6 +66,7 @@ def check(event: events.Event, channel: str, gateways: list[str]) -> list[CheckR
         results.append(CheckResult(
             "templates", status=FAIL, code="template_number_missing",
             detail=", ".join(missing_number), **row,
+            depends_on=tuple(f"{channel}.{name}" for name in needs),
             hint=_l("%(gateways)s sends by template number: fill in the template number of "
                     "this template (%(locales)s).", gateways=", ".join(needs),
                     locales=", ".join(missing_number))))

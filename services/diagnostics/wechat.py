@@ -27,7 +27,8 @@ def jobs(context: Context) -> list[Job]:
 
 def check(gateway: WechatMpGateway) -> CheckResult:
     result = CheckResult("wechat", _l("WeChat access_token fetch"),
-                         target=str(gateway.config.get("app_id", "")))
+                         target=str(gateway.config.get("app_id", "")),
+                         depends_on=(f"wechat.{gateway.name}",))
     started = time.perf_counter()
     try:
         cached = gateway.store.get(gateway.token_key)

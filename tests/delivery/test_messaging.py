@@ -203,5 +203,5 @@ def test_sms_tab_shows_breaker_state(app, client, auth):
     auth.login()
     html = client.get("/admin/settings/sms", headers={"Accept-Language": "en"}).get_data(
         as_text=True)
-    assert "aliyun: skipped after repeated failures" in html
-    assert "log: healthy" in html
+    assert "Alibaba Cloud SMS: skipped after repeated failures" in html
+    assert "Log only (no SMS is sent): healthy" in html

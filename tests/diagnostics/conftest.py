@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 
 from core import settings
-from tests.fakes.aliyun_status import AliyunStatusFake
+from tests.fakes.aliyun_records import AliyunRecordsFake
 from tests.fakes.httpserver import FakeServer
 from tests.fakes.smtpserver import certificate, smtp_server  # noqa: F401 (fixtures)
-from tests.fakes.tencent_status import TencentStatusFake
+from tests.fakes.tencent_records import TencentRecordsFake
 from tests.fakes.twilio import TwilioFake
 from tests.gateways.conftest import OfflineDns
 
@@ -42,8 +42,10 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def aliyun(app) -> Iterator[AliyunStatusFake]:
-    fake = AliyunStatusFake({"LTAI-test": "s3cr3t"})
+def aliyun(app) -> Iterator[AliyunRecordsFake]:
+    """Alibaba with SendSms, QuerySendDetails and the records: the signature is approved."""
+    fake = AliyunRecordsFake({"LTAI-test": "s3cr3t"})
+    fake.sign_records["Herald"] = (1, "")
     with FakeServer(fake) as server:
         settings.update({"sms.gateway": "aliyun", "sms.aliyun.endpoint": server.url + "/",
                          **ALIYUN})
@@ -52,8 +54,8 @@ def aliyun(app) -> Iterator[AliyunStatusFake]:
 
 
 @pytest.fixture
-def tencent(app) -> Iterator[TencentStatusFake]:
-    fake = TencentStatusFake({"AKID-test": "tc-s3cr3t"})
+def tencent(app) -> Iterator[TencentRecordsFake]:
+    fake = TencentRecordsFake({"AKID-test": "tc-s3cr3t"})
     with FakeServer(fake) as server:
         settings.update({"sms.gateway": "tencent", "sms.tencent.endpoint": server.url + "/",
                          **TENCENT})

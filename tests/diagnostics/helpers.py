@@ -47,3 +47,24 @@ def empty_email_template(event: str) -> None:
                                        subject="x", text="", html=""))
     db.session.commit()
     rendering.forget_stored()
+
+
+def sms_template(event: str, code: str, params: dict | None = None) -> None:
+    """The event's SMS template in every language, sending by provider template ``code``."""
+    for locale in ("zh_CN", "en"):
+        db.session.add(MessageTemplate(purpose=event, channel="sms", locale=locale,
+                                       text="{{ code }}", template_code=code,
+                                       params=params or {}))
+    db.session.commit()
+    rendering.forget_stored()
+
+
+def family_of(html: str, name: str) -> str:
+    """One family's section of the Diagnostics page."""
+    return html.split(f'id="family-{name}"', 1)[1].split("</section>", 1)[0]
+
+
+def family_order(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="card mb-3 check-family" id="family-([a-z]+)"', html)

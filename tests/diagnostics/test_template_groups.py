@@ -6,10 +6,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_babel import force_locale
 from markupsafe import escape
 
 from core import catalog
 from services.diagnostics.result import CheckResult, by_group
+from services.notify import events
+from services.notify.matrix import matrix
 from tests.diagnostics.helpers import EN, EVENT, ROWS, TITLES, ZH, empty_email_template, page
 
 
@@ -31,32 +34,33 @@ def shows_fix(html: str, code: str, locale: str) -> bool:
 
 
 @pytest.mark.parametrize(("headers", "locale"), [(ZH, "zh_CN"), (EN, "en")])
-def test_template_rows_are_grouped_under_their_event(app, client, auth, aliyun, headers,
-                                                     locale):
+def test_identical_template_rows_become_one_entry_with_a_count(app, client, auth, aliyun,
+                                                               headers, locale):
     # Alibaba sends by template number, and no SMS template has one: every event with SMS
-    # on fails; this event's email template fails too.
+    # on fails the same way; this event's email template fails in its own way too.
     empty_email_template(EVENT)
+    sms_on = [name for name, switches in matrix().items() if switches.on("sms")]
     auth.login()
 
     html = page(client, "/admin/diagnostics/", headers)
 
     section = family(html, "templates")
-    keys = re.findall(r'data-group="([^"]+)"', section)
-    assert len(keys) > 3 and len(keys) == len(set(keys)), "each event heads one group, once"
+    merged = section.split('data-code="template_number_missing"')
+    assert len(merged) == 2, "the identical findings are one entry"
+    entry = merged[1].split('<li class="list-group-item check-result', 1)[0]
+    assert entry.startswith(f' data-count="{len(sms_on)}"') and f"× {len(sms_on)}" in entry
+    assert entry.count('class="repeat"') == len(sms_on) and len(sms_on) > 3
+    assert str(escape(catalog.fix("template_number_missing", locale))) in entry
+    with force_locale(locale):
+        assert all(str(escape(str(events.get(name).title))) in entry for name in sms_on)
+    # What differs stays apart, under its event's heading.
     event = groups(section)[EVENT]
-    heading = event.split("</h3>", 1)[0]
-    assert TITLES[locale] in heading and f"<code class=\"small fw-normal ms-1\">{EVENT}</code>" \
-        in heading
-    rows = event.split("</h3>", 1)[1]
-    assert rows.count('class="list-group-item check-result check-fail"') == 2
-    sms_row, email_row = rows.split('<li class="list-group-item check-result', 2)[1:]
-    assert ROWS[locale][0] in sms_row and shows_fix(sms_row, "template_number_missing", locale)
-    assert ROWS[locale][1] in email_row and shows_fix(email_row, "template_missing", locale)
-    # The title is the heading, not repeated in each row.
-    assert TITLES[locale] not in rows
+    assert TITLES[locale] in event.split("</h3>", 1)[0]
+    assert ROWS[locale][1] in event and shows_fix(event, "template_missing", locale)
 
 
 def test_other_families_are_not_grouped(app, client, auth, aliyun):
+    empty_email_template(EVENT)
     auth.login()
 
     html = page(client, "/admin/diagnostics/")
