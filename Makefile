@@ -33,24 +33,25 @@ lock: install-dev
 	$(PIP_COMPILE) --output-file=requirements.lock requirements.txt
 	$(PIP_COMPILE) --output-file=requirements-dev.lock requirements-dev.txt
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download needs the internet).
-browser: $(CHROMIUM)
-$(CHROMIUM):
-	apt-get update -qq
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk
+# Browser tests drive Debian's Chromium (Playwright's own browser download needs the internet):
+# installed when missing and this user may (root or passwordless sudo), else make stops at
+# once with the command that installs it (tools/ensure_browser.sh).
+browser:
+	@CHROMIUM=$(CHROMIUM) bash tools/ensure_browser.sh
 
 # Compiled catalogs are build output (.mo files are not committed).
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel --quiet compile -d translations
 
 # The web server and the delivery worker together; Ctrl-C stops both (tools/run_web_and_worker.py).
+# The launcher prints "Herald is running at …" once the web server answers.
 run: install translations
 	$(BIN)/flask --app app db upgrade
 	$(BIN)/flask --app app admin ensure
-	@echo "Herald is running at http://$(HOST):$(PORT)/admin/login (and its delivery worker)"
 	$(BIN)/python tools/run_web_and_worker.py $(HOST) $(PORT)
 
-test: install-dev translations browser
+# The browser first: a machine that cannot get one stops before minutes of installing.
+test: browser install-dev translations
 	$(BIN)/pytest
 
 lint: install-dev

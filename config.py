@@ -118,16 +118,19 @@ def load_config(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 def _derive(config: dict[str, Any]) -> None:
     development = config["HERALD_ENV"] != "production"
-    if development:
-        # The quick start runs on http://127.0.0.1 and must need no configuration.
-        if not config.get("SECRET_KEY"):  # not setdefault: that would write the file anyway
-            config["SECRET_KEY"] = _instance_secret("secret_key", secrets.token_urlsafe(48))
-        if not config.get("HERALD_ENCRYPTION_KEYS"):
-            config["HERALD_ENCRYPTION_KEYS"] = _instance_secret(
-                "encryption_keys", Fernet.generate_key().decode()
-            )
-        if "SESSION_COOKIE_SECURE" not in os.environ:
-            config["SESSION_COOKIE_SECURE"] = False
+    for name, file_name, make in _INSTANCE_SECRETS:
+        if config.get(name):
+            continue
+        if development:
+            # The quick start runs on http://127.0.0.1 and must need no configuration.
+            config[name] = _instance_secret(file_name, make())
+        else:
+            # A command typed in the quick start's checkout (`flask --app app admin create`,
+            # without HERALD_ENV) uses the secrets the quick start wrote; with neither the
+            # variable nor the file, validate() still refuses to start.
+            config[name] = _existing_instance_secret(file_name)
+    if development and "SESSION_COOKIE_SECURE" not in os.environ:
+        config["SESSION_COOKIE_SECURE"] = False
     url = config.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'herald.db'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(url)
     if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -205,6 +208,19 @@ def validate(config: Mapping[str, Any]) -> None:
                 "  python -c 'from cryptography.fernet import Fernet; "
                 "print(Fernet.generate_key().decode())'"
             ) from exc
+
+
+# The secrets a missing variable is read from ``instance/`` for: (variable, file, maker).
+_INSTANCE_SECRETS = (
+    ("SECRET_KEY", "secret_key", lambda: secrets.token_urlsafe(48)),
+    ("HERALD_ENCRYPTION_KEYS", "encryption_keys", lambda: Fernet.generate_key().decode()),
+)
+
+
+def _existing_instance_secret(name: str) -> str:
+    """A secret ``instance/`` already holds, or "" (production never creates one)."""
+    path = INSTANCE / name
+    return path.read_text().strip() if path.is_file() else ""
 
 
 def _instance_secret(name: str, fresh: str) -> str:

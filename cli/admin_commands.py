@@ -20,7 +20,9 @@ def admin_cli() -> None:
 
 @admin_cli.command("create")
 @click.option("--username", required=True)
-@click.option("--password", required=True)
+# Asked for (twice, hidden) when not given: a password typed on the command line stays in
+# the shell's history.
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--phone", default="")
 @click.option("--email", default="")
 @click.option("--role", default="super", type=click.Choice(["super", "operator"]))
@@ -52,6 +54,7 @@ def ensure() -> None:
     password = secrets.token_urlsafe(12)
     g.audit_actor = "cli"
     make_admin(username="admin", password=password)
-    click.echo("First admin created. Sign in at /admin/login with:")
+    click.echo("First admin created. Sign in at /admin/login with the credentials below; the "
+               "first sign-in asks for a phone or email to send operation-protection codes to.")
     click.echo("Username: admin")
     click.echo(f"Password: {password}")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, SelectField, StringField
+from wtforms import PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.validators import Email as EmailValidator
 
@@ -27,8 +27,11 @@ class AdminForm(FlaskForm):
     ])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=32)])
     email = StringField(_l("Email"), validators=[Optional(), Length(max=254), EmailValidator()])
+    # The least privileged role is preselected: a super admin is a deliberate choice.
     role = SelectField(_l("Role"), choices=[(ROLE_SUPER, _l("Super admin")),
-                                            (ROLE_OPERATOR, _l("Operator"))])
+                                            (ROLE_OPERATOR, _l("Operator"))],
+                       default=ROLE_OPERATOR)
+    submit = SubmitField(_l("Create admin"))
 
     def validate_username(self, field):
         taken = db.session.scalar(db.select(Admin.id).where(Admin.username == field.data))
@@ -53,6 +56,12 @@ def make_admin(username: str, password: str, phone: str = "", email: str = "",
                  changes={"role": [None, role], "phone": [None, phone], "email": [None, email]})
     db.session.commit()
     return admin
+
+
+def needs_securing(admin: Admin) -> bool:
+    """No phone and no email: no code can reach this admin, so operation protection cannot
+    confirm anything until one is bound (blueprints/admin_auth/secure.py)."""
+    return not (admin.phone or admin.email)
 
 
 def create_admin(form: AdminForm) -> Admin:

@@ -111,3 +111,28 @@ def test_own_profile_and_password(client, auth):
         LoginSession.revoked_at.is_(None))) == 1
     client.post("/admin/logout")
     assert login_as(client, "root", ADMIN_PASSWORD).status_code == 200  # old one refused
+
+
+def test_the_new_admin_form_has_a_submit_button_and_preselects_the_operator_role(client, auth):
+    """Filled and submitted as a browser would: the page's own fields and button."""
+    import re
+
+    auth.login()
+    auth.confirm_protection()
+    html = client.get("/admin/admins/new", headers={"Accept-Language": "en"}).get_data(
+        as_text=True)
+    start = html.rindex("<form", 0, html.index('name="username"'))
+    form = html[start:html.index("</form>", start)]
+    button = re.search(r'<input[^>]*type="submit"[^>]*value="([^"]+)"', form)
+    assert button and button.group(1) == "Create admin"
+    assert re.search(r'<option selected value="operator">|<option value="operator" selected',
+                     form)
+    assert 'selected value="super"' not in form and 'value="super" selected' not in form
+    response = client.post("/admin/admins/new", data={
+        "username": "helper", "password": "a-long-password", "email": "h@example.com",
+        "role": "operator", "submit": button.group(1)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/admin/admins/")
+    listed = client.get("/admin/admins/").get_data(as_text=True)
+    assert "helper" in listed and "h@example.com" in listed
+    assert db.session.scalar(db.select(Admin.role).where(Admin.username == "helper")) == \
+        "operator"

@@ -2,8 +2,13 @@
 broadcast, and the worker."""
 
 import json
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from pathlib import Path
 
+import pytest
 from cryptography.fernet import Fernet
 
 from core import settings
@@ -35,6 +40,7 @@ def test_admin_create(runner, app):
 def test_admin_ensure_prints_credentials_only_the_first_time(runner, app, client):
     first = runner.invoke(args=["admin", "ensure"])
     assert "Username: admin" in first.output
+    assert "first sign-in asks for a phone or email" in first.output  # it has neither
     password = first.output.split("Password: ")[1].strip()
     assert len(password) >= 12
     assert runner.invoke(args=["admin", "ensure"]).output == ""
@@ -145,3 +151,94 @@ def test_the_worker_refuses_the_inline_queue(runner):
     result = runner.invoke(args=["worker", "--threads", "2"])
     assert result.exit_code != 0
     assert "HERALD_QUEUE=immediate" in result.output + str(result.exception)
+
+
+def test_admin_create_asks_for_the_password_when_it_is_not_given(runner, app):
+    result = runner.invoke(args=["admin", "create", "--username", "asked", "--email",
+                                 "asked@example.com"], input="typed-password-1\n" * 2)
+    assert result.exit_code == 0, result.output
+    assert "typed-password-1" not in result.output  # hidden while typed
+    from core.passwords import verify_password
+
+    admin = db.session.scalar(db.select(Admin).where(Admin.username == "asked"))
+    assert verify_password(admin.password_hash, "typed-password-1")
+
+
+
+# --- the README's command lines, as written, in a checkout after `make run`'s setup -------
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = Path(sys.executable).parent
+# What the commands must not inherit from the test run: the checkout's own defaults apply.
+CLEARED = ("DATABASE_URL", "REDIS_URL", "HERALD_ENV", "HERALD_QUEUE", "HERALD_QUEUE_FILE",
+           "HERALD_QUEUE_NAME", "SECRET_KEY", "HERALD_ENCRYPTION_KEYS", "FLASK_APP",
+           "FLASK_DEBUG")
+# Run in processes of their own, as typed: each starts the app from the environment alone.
+IN_A_SHELL = ("settings get", "settings set", "settings export >", "admin create")
+# The worker runs until stopped: tests/queue and tests/test_make_run.py start real ones.
+LONG_RUNNING = "flask --app app worker"
+
+
+def readme_command_lines() -> list[str]:
+    return [line for line in (ROOT / "README.md").read_text().splitlines()
+            if line.startswith("flask --app app ")]
+
+
+def make_run_setup_lines() -> list[str]:
+    recipe = subprocess.run(["make", "--no-print-directory", "-n", "-o", ".venv/.runtime",
+                             "-o", "translations", "run"], cwd=ROOT, check=True,
+                            capture_output=True, text=True).stdout.splitlines()
+    return [line for line in recipe if "flask --app app" in line]
+
+
+def shell(line: str, env: dict, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(["bash", "-c", line], cwd=cwd, env=env, capture_output=True,
+                          text=True, timeout=120, input="readme-password-1\n" * 2)
+
+
+@pytest.mark.slow
+def test_readme_command_lines_run_as_written_after_the_quick_start_setup(tmp_path):
+    """No HERALD_ENV, no SECRET_KEY: the secrets `make run` wrote under instance/ serve."""
+    instance, workdir = tmp_path / "instance", tmp_path / "work"
+    workdir.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update(HERALD_INSTANCE_PATH=str(instance), PYTHONPATH=str(ROOT),
+               PATH=f"{VENV_BIN}:{env.get('PATH', '/usr/bin:/bin')}")
+    for line in make_run_setup_lines():  # make exports HERALD_ENV=development to them
+        done = shell(line, {**env, "HERALD_ENV": "development"}, ROOT)
+        assert done.returncode == 0, (line, done.stderr)
+    assert (instance / "secret_key").exists()
+
+    typed = [line for line in readme_command_lines()
+             if any(f"flask --app app {words}" in line for words in IN_A_SHELL)]
+    assert len(typed) == len(IN_A_SHELL)
+    outputs = []
+    for line in typed:
+        done = shell(line, env, workdir)
+        assert done.returncode == 0, (line, done.stdout, done.stderr)
+        outputs.append(done.stdout)
+    assert outputs[0].strip() == "6"  # settings get member.code_length
+    assert json.loads((workdir / "settings.json").read_text())["member.daily_cap_phone"] == 15
+    assert outputs[-1].startswith("Created admin ops")
+
+
+def test_the_other_readme_command_lines_run(runner, app, tmp_path, monkeypatch):
+    """The rest, through the same click commands in this process (`worker` aside)."""
+    import shlex
+
+    from models import Member
+
+    monkeypatch.chdir(tmp_path)
+    db.session.add(Member(id=42, phone="+8613800138042"))  # the line's member
+    db.session.commit()
+    rest = [line for line in readme_command_lines()
+            if not any(f"flask --app app {words}" in line for words in IN_A_SHELL)
+            and not line.startswith(LONG_RUNNING)]
+    assert len(rest) >= 8
+    for line in rest:
+        words = shlex.split(line, comments=True)[3:]  # after "flask --app app"
+        result = runner.invoke(args=words[:words.index(">")] if ">" in words else words,
+                               input="readme-password-1\n" * 2)
+        assert result.exit_code == 0, (line, result.output, result.exception)
+        if words[:2] == ["settings", "export"]:
+            (tmp_path / "settings.json").write_text(result.output)

@@ -9,6 +9,15 @@ from config import ConfigError, load_config, normalise_database_url
 GOOD_KEY = "k3y-" + "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
+@pytest.fixture(autouse=True)
+def empty_instance(tmp_path, monkeypatch):
+    """An instance folder of each test's own: the checkout's quick-start secrets (which
+    production reads when the variables are missing) must not decide these tests."""
+    folder = tmp_path / "instance"
+    monkeypatch.setattr(config, "INSTANCE", folder)
+    return folder
+
+
 def production(**overrides):
     return {"HERALD_ENV": "production", "SECRET_KEY": GOOD_KEY,
             "HERALD_ENCRYPTION_KEYS": Fernet.generate_key().decode(), **overrides}
@@ -56,6 +65,37 @@ def test_development_creates_its_secrets_once(tmp_path, monkeypatch):
     assert first["SECRET_KEY"] == second["SECRET_KEY"]
     assert (tmp_path / "encryption_keys").read_text() == first["HERALD_ENCRYPTION_KEYS"]
     assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+
+
+def test_production_reads_the_secrets_the_quick_start_wrote(empty_instance, monkeypatch):
+    """A CLI command in the quick start's checkout runs without HERALD_ENV=development."""
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("HERALD_ENCRYPTION_KEYS", raising=False)
+    written = load_config({"HERALD_ENV": "development"})
+    loaded = load_config({"HERALD_ENV": "production"})
+    assert loaded["SECRET_KEY"] == written["SECRET_KEY"]
+    assert loaded["HERALD_ENCRYPTION_KEYS"] == written["HERALD_ENCRYPTION_KEYS"]
+    assert loaded["SESSION_COOKIE_SECURE"] is True  # still production in every other way
+    # The variables, when set, win over the files.
+    monkeypatch.setenv("SECRET_KEY", GOOD_KEY)
+    assert load_config({"HERALD_ENV": "production"})["SECRET_KEY"] == GOOD_KEY
+
+
+def test_production_never_creates_secrets(empty_instance, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("HERALD_ENCRYPTION_KEYS", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY is missing"):
+        load_config({"HERALD_ENV": "production"})
+    assert not (empty_instance / "secret_key").exists()
+    assert not (empty_instance / "encryption_keys").exists()
+
+
+def test_production_refuses_a_weak_secret_in_the_instance_file(empty_instance, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    empty_instance.mkdir()
+    (empty_instance / "secret_key").write_text("short\n")
+    with pytest.raises(ConfigError, match=r"secrets\.token_urlsafe"):
+        load_config(production(SECRET_KEY=""))
 
 
 @pytest.mark.parametrize(("url", "expected"), [

@@ -82,6 +82,8 @@ def test_make_run_starts_the_launcher_after_migrating():
                             capture_output=True, text=True).stdout.splitlines()
     assert recipe[-1] == ".venv/bin/python tools/run_web_and_worker.py 127.0.0.1 5999"
     assert recipe.index(".venv/bin/flask --app app db upgrade") < len(recipe) - 1
+    # "Herald is running" is the launcher's to say, once the server answers.
+    assert not any("Herald is running" in line for line in recipe)
 
 
 @pytest.mark.slow
@@ -114,6 +116,7 @@ def test_web_and_worker_start_together_and_ctrl_c_stops_both(tmp_path):
             assert time.monotonic() < deadline, (tmp_path / "run.log").read_text()
             time.sleep(0.1)
         started = _descendants(launcher.pid)
+        _wait_for_text(tmp_path / "run.log", f"Herald is running at {url}")
         assert _worker_pids(tmp_path / "herald.db")[0] in started
         assert len(started) == 2
         assert (tmp_path / "queue.db").exists()  # the embedded queue, in the instance folder
@@ -131,6 +134,13 @@ def test_web_and_worker_start_together_and_ctrl_c_stops_both(tmp_path):
             if _alive(pid):
                 os.kill(pid, signal.SIGKILL)
         launcher.wait(timeout=10)
+
+
+def _wait_for_text(path: Path, text: str, limit: float = 10) -> None:
+    deadline = time.monotonic() + limit
+    while text not in path.read_text():
+        assert time.monotonic() < deadline, path.read_text()
+        time.sleep(0.1)
 
 
 def _child(tmp_path: Path, name: str, body: str) -> list[str]:
@@ -175,3 +185,68 @@ def test_a_ctrl_c_reaches_each_command_and_ends_cleanly(tmp_path):
     assert (tmp_path / "web.int").read_text() == "SIGINT"
     assert (tmp_path / "worker.int").read_text() == "SIGINT"
     assert signal.getsignal(signal.SIGINT) is before  # the launcher's handler is gone
+
+
+
+def _web_server(tmp_path: Path, port: int, delay: float) -> list[str]:
+    """A child that starts answering HTTP on ``port`` after ``delay`` seconds."""
+    return _child(tmp_path, "web", (
+        f"time.sleep({delay})\n"
+        "import http.server\n"
+        f"http.server.HTTPServer(('127.0.0.1', {port}), "
+        "http.server.BaseHTTPRequestHandler).serve_forever()"))
+
+
+def test_the_announcement_waits_for_an_answer(capsys):
+    import http.server
+    import threading
+
+    port = _free_port()
+    ready = run_web_and_worker.Announcement(
+        run_web_and_worker.login_url("127.0.0.1", str(port)), "Herald is running")
+    ready.poll()
+    assert not ready.done and capsys.readouterr().out == ""  # nothing listens yet
+    server = http.server.HTTPServer(("127.0.0.1", port), http.server.BaseHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        time.sleep(run_web_and_worker.PROBE_SECONDS)
+        ready.poll()  # a 501 is an answer too: the server is up
+        ready.poll()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ready.done and capsys.readouterr().out == "Herald is running\n"
+
+
+def test_the_launcher_announces_once_its_web_server_answers(tmp_path, capsys):
+    port = _free_port()
+    url = run_web_and_worker.login_url("127.0.0.1", str(port))
+    ready = run_web_and_worker.Announcement(url, "Herald is running at " + url)
+    sender = subprocess.Popen([sys.executable, "-c", (  # Ctrl-C a while after it answers
+        "import os, signal, time, urllib.error, urllib.request\n"
+        "while True:\n"
+        "    try:\n"
+        f"        urllib.request.urlopen({url!r}, timeout=1)\n"
+        "    except urllib.error.HTTPError:\n"
+        "        break\n"
+        "    except OSError:\n"
+        "        time.sleep(0.05)\n"
+        "time.sleep(2)\n"
+        f"os.kill({os.getpid()}, signal.SIGINT)\n")])
+    try:
+        assert run_web_and_worker.supervise([
+            _web_server(tmp_path, port, 1.0), _child(tmp_path, "worker", "time.sleep(60)")],
+            ready) == 0
+    finally:
+        sender.kill()
+    assert capsys.readouterr().out.count("Herald is running at " + url) == 1
+
+
+def test_a_web_server_that_never_answers_is_never_announced(tmp_path, capsys):
+    url = run_web_and_worker.login_url("127.0.0.1", str(_free_port()))
+    ready = run_web_and_worker.Announcement(url, "Herald is running")
+    status = run_web_and_worker.supervise([
+        _child(tmp_path, "web", "time.sleep(1.5)\nsys.exit(3)"),  # a port taken, say
+        _child(tmp_path, "worker", "time.sleep(60)")], ready)
+    assert status == 3 and not ready.done
+    assert "Herald is running" not in capsys.readouterr().out

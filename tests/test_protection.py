@@ -4,6 +4,7 @@ import re
 import socket
 
 import pytest
+from flask_babel import force_locale
 
 import config
 from core import crypto, settings
@@ -255,3 +256,26 @@ def test_a_parked_path_that_leads_elsewhere_is_not_run(signed_in):
     assert settings.get("member.code_length") == 6
     assert not db.session.scalars(db.select(AuditEntry.action).where(
         AuditEntry.action == "settings.update")).all()
+
+
+# --- where the code went -----------------------------------------------------------------
+
+def test_the_page_says_the_log_gateway_keeps_the_code_in_the_outbox(signed_in):
+    confirm_url = park_member_change(signed_in)
+    assert "data-sent-to" not in signed_in.get(confirm_url, headers=EN).get_data(as_text=True)
+    signed_in.post(f"{confirm_url}/send", data={"channel": "sms"})
+    html = signed_in.get(confirm_url, headers=EN).get_data(as_text=True)
+    assert "The code was sent to +86138****00 through the log gateway" in html
+    assert "System → Outbox" in html and 'href="/admin/outbox/"' in html
+
+
+def test_with_a_provider_the_page_names_only_the_masked_destination(app):
+    from blueprints.admin_protection import where_it_went
+
+    settings.update({"sms.gateway": "aliyun", "sms.aliyun.access_key_id": "id",
+                     "sms.aliyun.access_key_secret": "secret", "sms.aliyun.sign_name": "Herald"})
+    with app.test_request_context(headers=EN), force_locale("en"):
+        assert where_it_went("+8613800138000") == {
+            "text": "The code was sent to +86138****00.", "outbox": False}
+        # Email still goes through its own log gateway here.
+        assert where_it_went("root@example.com")["outbox"] is True

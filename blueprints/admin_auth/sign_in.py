@@ -9,6 +9,7 @@ from flask import redirect, request, session, url_for
 from flask_login import login_user
 
 from core import clock, settings
+from core.admins import needs_securing
 from core.audit import client_ip
 from core.passwords import signed_in
 from extensions import db
@@ -45,6 +46,8 @@ def finish_login(admin: Admin, next_url: str, method: str = "password"):
     login_guard.record(WHO_ADMIN, admin.username, True, account_id=admin.id, method=method)
     start_session(admin)
     login_notice.send(admin)
+    if needs_securing(admin):  # no code could reach them: bind a phone or email first
+        return redirect(url_for("admin_auth.secure", next=next_url))
     return redirect(next_url)
 
 

@@ -21,6 +21,7 @@ from services.codes import issue as codes
 from services.codes import sending
 from services.codes.issue import CodeRequest
 from services.codes.limits import LimitReached
+from services.delivery import messaging
 
 bp = admin_blueprint("admin_protection", __name__, "/confirm")
 
@@ -30,6 +31,12 @@ SCENE = "operation_protection"
 class SendForm(FlaskForm):
     channel = RadioField(_l("Send the code by"), choices=[], validators=[DataRequired()])
     send = SubmitField(_l("Send code"))
+
+
+class ContinueForm(FlaskForm):
+    """Run the parked action without a new code: this session confirmed one moments ago."""
+
+    proceed = SubmitField(_l("Continue"))
 
 
 class ConfirmForm(FlaskForm):
@@ -67,6 +74,19 @@ def mask(value: str) -> str:
     return f"{value[:6]}****{value[-2:]}" if len(value) > 8 else value
 
 
+def where_it_went(destination: str) -> dict[str, object]:
+    """What the page says about a code sent to ``destination``: the masked address, and
+    whether the ``log`` gateway holds it in the Outbox instead (the quick start's case)."""
+    channel = "email" if "@" in destination else "sms"
+    in_outbox = messaging.chain(channel)[:1] == [messaging.LOG_GATEWAY]
+    if in_outbox:
+        text = _("The code was sent to %(to)s through the log gateway, which sends nothing "
+                 "out: read it in System → Outbox.", to=mask(destination))
+    else:
+        text = _("The code was sent to %(to)s.", to=mask(destination))
+    return {"text": text, "outbox": in_outbox}
+
+
 @bp.route("/<key>", methods=["GET", "POST"])
 @limiter.limit("20 per minute", methods=["POST"])
 def confirm(key: str):
@@ -74,7 +94,13 @@ def confirm(key: str):
     if pending is None:
         abort(404)
     targets = destinations()
-    send_form, confirm_form = channel_form(targets), ConfirmForm()
+    send_form, confirm_form, continue_form = channel_form(targets), ConfirmForm(), ContinueForm()
+    # A window opened after the action was parked (another confirmation, or binding a first
+    # phone or email) covers it as it covers any action submitted now; asked by a POST, so
+    # following a link never runs it.
+    window_open = protection.window_open()
+    if window_open and continue_form.proceed.data and continue_form.validate_on_submit():
+        return protection.replay(pending)
     if confirm_form.confirm.data and confirm_form.validate_on_submit():
         destination = pending_destination(key)
         if destination and codes.check(SCENE, destination, binding(), confirm_form.code.data,
@@ -83,8 +109,11 @@ def confirm(key: str):
             protection.open_window()
             return protection.replay(pending)
         confirm_form.code.errors = [catalog.message("code_invalid")]
+    sent_to = pending_destination(key)
     return render_template("admin_protection/confirm.html", pending=pending, targets=targets,
-                           send_form=send_form, confirm_form=confirm_form)
+                           send_form=send_form, confirm_form=confirm_form,
+                           continue_form=continue_form if window_open else None,
+                           sent_to=where_it_went(sent_to) if sent_to in targets.values() else None)
 
 
 @bp.route("/<key>/send", methods=["POST"])
