@@ -1,12 +1,17 @@
-"""System → Outbox: what the ``log`` gateway "sent", marked as not sent to a phone."""
+"""System → Outbox: what the ``log`` gateway "sent", marked as not sent to a phone.
+
+Codes in it are masked as in the code log (``masking``); the code log's reveal shows one.
+"""
 
 from flask import render_template, request
+from flask_login import current_user
 
+from blueprints.admin_outbox.masking import shown_messages
 from blueprints.guards import admin_blueprint
-from core import crypto
 from core.paging import paginate
 from extensions import db
 from models import OutboxMessage
+from services.notify import events
 
 bp = admin_blueprint("admin_outbox", __name__, "/outbox")
 
@@ -18,14 +23,6 @@ def index():
     if destination:
         query = query.where(OutboxMessage.destination == destination)
     page = paginate(query)
-    contents = {row.id: _readable(row.content) for row in page.items}
-    return render_template("admin_outbox/index.html", page=page, contents=contents,
-                           destination=destination)
-
-
-def _readable(token: str) -> str | None:
-    """The content, or None when no configured key decrypts it (the page says "unreadable")."""
-    try:
-        return crypto.decrypt(token)
-    except crypto.SecretUnreadable:
-        return None
+    return render_template("admin_outbox/index.html", page=page, destination=destination,
+                           shown=shown_messages(page.items, current_user.id),
+                           events=events.EVENTS)
