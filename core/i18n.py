@@ -3,19 +3,29 @@
 Locale: the signed-in admin's or member's choice, else the visitor's choice (session), else the
 browser's Accept-Language, else the site default (Basic setting). Text in a language chosen
 by the caller (a member's message, the error catalog) comes from ``core.translation``.
+
+Time zone: one for every time shown, the site's (Basic setting). Templates format times with
+Flask-Babel's ``|datetimeformat('yyyy-MM-dd HH:mm')`` filter and Python code with
+``flask_babel.format_datetime``; both convert the stored UTC moment to the site's zone through
+:func:`select_timezone`. Never ``strftime`` a stored time for a page: that prints UTC.
+Where a reader could doubt the zone (a chart axis, a schedule), :func:`site_zone_label`
+names it.
 """
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from babel import Locale
+from babel.dates import get_timezone_gmt, get_timezone_name
 from flask import current_app, has_request_context, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, get_timezone
 from flask_login import current_user
 
 from core.translation import parsed, supported
 
 __all__ = ["LANGUAGE_SESSION_KEY", "current_language", "normalise", "parsed", "select_locale",
-           "select_timezone", "supported"]
+           "select_timezone", "site_zone_id", "site_zone_label", "supported"]
 
 LANGUAGE_SESSION_KEY = "language"
 
@@ -70,6 +80,22 @@ def select_timezone() -> str:
         return settings.get("basic.timezone")
     except Exception:  # the database may be down while an error page renders
         return "Asia/Shanghai"
+
+
+def site_zone_id() -> str:
+    """The site's zone as the Basic setting names it ("Asia/Shanghai")."""
+    return str(get_timezone())
+
+
+def site_zone_label(moment: datetime | None = None) -> str:
+    """The site's time zone as the reader's language names it, with its offset at
+    ``moment`` (now by default): "中国时间 (GMT+08:00)", "China Time (GMT+08:00)"; "UTC"."""
+    zone, locale = get_timezone(), get_locale()
+    local = (moment or datetime.now(UTC)).astimezone(zone)
+    offset = get_timezone_gmt(local, locale=locale)
+    if local.utcoffset() == UTC.utcoffset(None) and str(zone) in {"UTC", "Etc/UTC"}:
+        return "UTC"  # Babel calls it "Unknown Region (UTC) Time"
+    return f"{get_timezone_name(local, locale=locale)} ({offset})"
 
 
 def _site_default() -> str:

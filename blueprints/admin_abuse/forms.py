@@ -7,6 +7,7 @@ from models.block import BLOCK_IP, BLOCK_PHONE, BLOCK_PREFIX
 
 KIND_CHOICES = ((BLOCK_PHONE, _l("Phone number")), (BLOCK_PREFIX, _l("Number prefix")),
                 (BLOCK_IP, _l("IP address or network")))
+KIND_LABELS = dict(KIND_CHOICES)  # a block's kind as pages and messages name it
 
 
 class BlockForm(FlaskForm):

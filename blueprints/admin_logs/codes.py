@@ -11,7 +11,7 @@ from core.paging import requested_page, requested_per_page
 from extensions import db
 from gateways.base import gateway_class
 from models.alert import SiteAlert
-from models.code import CODE_STATUSES, VerificationCode
+from models.code import CODE_PENDING, CODE_SENT, CODE_STATUSES, VerificationCode
 from models.delivery import DeliveryAttempt
 from models.member import Member
 from services.codes import code_log
@@ -23,6 +23,10 @@ from services.notify import events
 def _template_globals(state) -> None:
     # The admin layout shows open alerts (e.g. the hourly code ceiling) on every page.
     state.app.jinja_env.globals["open_site_alerts"] = open_site_alerts
+    # Every delivery log names a gateway by its provider, not its id.
+    state.app.jinja_env.globals["gateway_label"] = gateway_label
+    # Every page that masks a code offers the reveal below only for a code it can show.
+    state.app.jinja_env.globals["code_revealable"] = revealable
 
 
 def open_site_alerts() -> list[SiteAlert]:
@@ -66,25 +70,47 @@ def gateway_label(channel: str, name: str) -> str:
     """The provider's name, as the seed's 频道 column shows it (e.g. 澳通短信)."""
     if not name or name == "-":
         return "—"
+    if name == events.INSITE:  # no gateway: Herald stores the message itself
+        return _("In-site")
+    if name == "off":  # the channel is switched off (WeChat's default)
+        return _("Off")
     try:
         return str(gateway_class(channel, name).label)
     except LookupError:
         return name
 
 
+def revealable(row: VerificationCode) -> bool:
+    """Whether the reveal below can show this code: sent, unused and still valid."""
+    return bool(row.code_hash) and row.consumed_at is None and row.expires_at > clock.now() \
+        and row.status in (CODE_SENT, CODE_PENDING)
+
+
 @bp.route("/codes/<int:code_id>/reveal", methods=["POST"])
 @protection.protected("codes.reveal")
 def reveal_code(code_id: int):
-    """Show one still-valid code to a help desk admin: operation-protected and audited."""
+    """Show one still-valid code to a help desk admin: operation-protected and audited.
+
+    The one reveal of every page that masks codes: the code log, and the Outbox, which
+    posts ``back=outbox`` to be led back to itself.
+    """
     row = db.get_or_404(VerificationCode, code_id)
+    back = _back_url(row)
     code = code_service.reveal(row)
     if code is None:
         flash(_("Only a code that was sent and is still unused and valid can be shown."),
               "warning")
-        return redirect(url_for(".codes", phone=row.destination))
+        return redirect(back)
     audit.record("codes.reveal", target=f"#{row.id} {row.scene} {row.destination}")
     db.session.commit()
-    return render_template("admin_logs/code_reveal.html", row=row, code=code)
+    return render_template("admin_logs/code_reveal.html", row=row, code=code, back=back,
+                           from_outbox=request.form.get("back") == "outbox")
+
+
+def _back_url(row: VerificationCode) -> str:
+    if request.form.get("back") == "outbox":
+        return url_for("admin_outbox.index", destination=row.destination)
+    return url_for(".codes", phone=row.destination)
 
 
 @bp.route("/alerts/<int:alert_id>/resolve", methods=["POST"])

@@ -20,7 +20,7 @@ from blueprints.admin_messages.forms import (
     form_for,
 )
 from blueprints.admin_messages.views import bp
-from core import audit, catalog, protection, settings
+from core import audit, catalog, protection
 from extensions import db
 from services.notify import audience as audiences
 from services.notify import jobs
@@ -48,8 +48,7 @@ def broadcast():
         form.form_errors.append(_("No active member matches: nothing would be sent."))
         return _compose(form)
     return render_template("admin_messages/broadcast_review.html", form=form, spec=form.spec,
-                           reach=reach, switches=event_settings.get(form.spec.name),
-                           zone=settings.get("basic.timezone"))
+                           reach=reach, switches=event_settings.get(form.spec.name))
 
 
 @bp.route("/broadcast/send", methods=["POST"])
@@ -92,11 +91,9 @@ def _audience_text(form: BroadcastForm) -> str:
 def _choose(unknown: bool = False):
     return render_template("admin_messages/broadcast.html", form=None, spec=None,
                            events=BROADCAST_EVENTS, unknown=unknown,
-                           carried={k: request.args.get(k, "")[:254] for k in ("audience", "q")},
-                           zone=settings.get("basic.timezone"))
+                           carried={k: request.args.get(k, "")[:254] for k in ("audience", "q")})
 
 
 def _compose(form: BroadcastForm):
     return render_template("admin_messages/broadcast.html", form=form, spec=form.spec,
-                           events=BROADCAST_EVENTS, unknown=False, carried={},
-                           zone=settings.get("basic.timezone"))
+                           events=BROADCAST_EVENTS, unknown=False, carried={})

@@ -27,7 +27,7 @@ VARIABLE_PREFIX = "var_"
 # What a broadcast may send: business events only (never a code scene), and not the
 # notice that goes to an admin who signed in.
 BROADCAST_EVENTS = tuple(e for e in events.EVENTS.values()
-                         if not e.scene and e.name != ADMIN_NOTICE)
+                         if not e.scene and e.name != ADMIN_NOTICE and not e.for_admins)
 
 
 def broadcast_event(name: Any) -> events.Event | None:

@@ -6,7 +6,6 @@ from flask import abort, render_template, request
 
 from blueprints.admin_messages import job_view
 from blueprints.admin_messages.views import bp
-from core import settings
 from core.paging import paginate
 from extensions import db
 from models.queue import Job
@@ -42,4 +41,4 @@ def job(job_id: str):
     if found is None:
         abort(404)
     return render_template("admin_messages/job.html", row=job_view.view(found),
-                           events=events.EVENTS, zone=settings.get("basic.timezone"))
+                           events=events.EVENTS)

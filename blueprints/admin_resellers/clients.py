@@ -155,7 +155,7 @@ def _credentials_page(row: ResellerAccount, credentials: Credentials):
 
 def _flash_invalid(form) -> None:
     if form.errors:
-        flash(f"[invalid_input] {catalog.message('invalid_input')}", "danger")
+        flash(catalog.flash_text("invalid_input"), "danger")
 
 
 @bp.route("/by-client/<int:api_client_id>")

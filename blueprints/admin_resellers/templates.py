@@ -86,5 +86,5 @@ def _apply(row: ResellerTemplate, form: TemplateForm) -> None:
 
 def _form_page(form: TemplateForm, row: ResellerTemplate | None):
     if form.errors:
-        flash(f"[invalid_input] {catalog.message('invalid_input')}", "danger")
+        flash(catalog.flash_text("invalid_input"), "danger")
     return render_template("admin_resellers/template_form.html", form=form, row=row)

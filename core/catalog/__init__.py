@@ -9,6 +9,8 @@ wording of the seed pages is kept verbatim there).
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from core.catalog import (
     api,
     codes,
@@ -22,7 +24,7 @@ from core.catalog import (
 )
 from core.catalog.entry import CatalogEntry
 
-__all__ = ["CATALOG", "CatalogEntry", "entry", "fix", "message"]
+__all__ = ["CATALOG", "CatalogEntry", "entry", "fix", "flash_text", "message"]
 
 FAMILIES = (gateways, pages, api, reseller, notify, security, diagnostics, codes, queue)
 
@@ -43,3 +45,9 @@ def message(code: str, locale: object = None) -> str:
 def fix(code: str, locale: object = None) -> str:
     """The fix of ``code`` in ``locale`` (default: the request's language)."""
     return entry(code).fix_in(locale)
+
+
+def flash_text(code: str) -> Markup:
+    """A flash message for ``code``: the translated message with the code beside it as a
+    small monospace badge (SPEC 4), never the code alone or in brackets as prose."""
+    return Markup("{} <code>{}</code>").format(message(code), code)

@@ -24,7 +24,8 @@ from models.code import CODE_STATUSES, CodeLogTotal, VerificationCode
 from services.logs.notifications import day_start
 from services.notify import events
 
-FILTERS = ("phone", "scene", "status", "channel", "ip", "date_from", "date_to")
+FILTERS = ("phone", "scene", "status", "channel", "ip", "date_from", "date_to",
+           "error")  # a catalog code: the Overview links refusals by send limit here
 CHANNELS = (events.SMS, events.EMAIL)
 TOTAL_ROW = 1  # the id of code_log_total's only row
 _ORDER = (VerificationCode.created_at, VerificationCode.id)
@@ -46,12 +47,26 @@ def conditions(filters: Mapping[str, str]) -> list[ColumnElement[bool]]:
         found.append(VerificationCode.channel == filters["channel"])
     if filters.get("ip"):
         found.append(VerificationCode.ip == filters["ip"][:45])
+    if filters.get("error"):
+        found.append(VerificationCode.error == filters["error"][:40])
     start, end = day_start(filters.get("date_from")), day_start(filters.get("date_to"), 1)
     if start:
         found.append(VerificationCode.created_at >= start)
     if end:
         found.append(VerificationCode.created_at < end)
     return found
+
+
+# A refused destination is logged as typed, but a bot's junk is cut here: past this length
+# it tells the admin nothing more and only widens the log.
+TYPED_KEPT = 64
+
+
+def as_typed(raw: str) -> str:
+    """A refused destination as it is logged: stripped, at most TYPED_KEPT characters
+    (the cut marked with an ellipsis)."""
+    raw = raw.strip()
+    return raw if len(raw) <= TYPED_KEPT else raw[:TYPED_KEPT - 1] + "…"
 
 
 def destination_of(raw: str) -> str:

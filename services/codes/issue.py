@@ -192,7 +192,7 @@ def log_invalid_destination(scene: str, raw: str, ip: str, channel: str, error: 
     """Record a request refused for its destination (``invalid_phone`` and the like)."""
     db.session.add(VerificationCode(
         # What was typed, but on one line: a CR/LF must not forge a second log entry.
-        scene=scene, channel=channel, destination=one_line((raw or "").strip())[:254],
+        scene=scene, channel=channel, destination=code_log.as_typed(one_line(raw or "")),
         status=CODE_REFUSED,
         error=error, ip=ip[:45], created_at=clock.now(), expires_at=clock.now()))
     code_log.add_to_total(1)

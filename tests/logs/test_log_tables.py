@@ -117,8 +117,8 @@ REMARK = "{% from '_macros/remark.html' import remark_cell %}{{ remark_cell(row)
 def test_a_long_raw_answer_is_a_preview_that_opens_to_the_whole_text(app):
     with app.test_request_context(headers=EN):
         cell = render(REMARK, row=Row(ERROR, RAW_CODE, LONG_RAW))
-    details = re.search(r'<details class="raw-text[^"]*">\s*<summary title="([^"]+)">'
-                        r'(.*?)</summary>(.*?)</details>', cell, re.S)
+    details = re.search(r'<details class="raw-text[^"]*" translate="no">\s*'
+                        r'<summary title="([^"]+)">(.*?)</summary>(.*?)</details>', cell, re.S)
     assert details, cell
     title, summary, body = details.groups()
     assert title == text(LONG_RAW) and text(LONG_RAW) in body
@@ -130,9 +130,17 @@ def test_a_long_raw_answer_is_a_preview_that_opens_to_the_whole_text(app):
 
 def test_a_short_raw_answer_is_shown_whole_without_a_toggle(app):
     with app.test_request_context(headers=EN):
-        cell = render(REMARK, row=Row("", "logged", "logged only; not sent to a phone"))
-    assert "<details" not in cell and "logged only; not sent to a phone" in cell
+        cell = render(REMARK, row=Row("", "550", "5.1.1 Recipient address rejected"))
+    assert "<details" not in cell and "5.1.1 Recipient address rejected" in cell
+    assert 'translate="no"' in cell  # the provider's words, not Herald's
     assert 'href="#fix-' not in cell
+
+
+def test_a_remark_herald_wrote_is_shown_in_the_page_language(app):
+    with app.test_request_context(headers=EN):
+        cell = render(REMARK, row=Row("", "logged", "logged only; not sent to a phone"))
+    assert "Logged only: not sent to a phone." in cell
+    assert "logged only; not sent to a phone" not in cell and "<code>logged</code>" not in cell
 
 
 def test_a_row_without_error_or_raw_answer_has_an_empty_remark(app):

@@ -57,7 +57,7 @@ def test_a_members_history_and_inbox(signed_in):
     messaging.send("sms", Message(to="+8613900139000", content="x", purpose="server_opened"))
     html = signed_in.get(f"/admin/members/{member.id}", headers=EN).get_data(as_text=True)
     assert html.count("<code>log</code>") == 1  # its own SMS, not the other number's
-    assert "<code>insite</code>" in html and "Skipped" in html and "no_destination" in html
+    assert "<code>insite</code>" in html and "Skipped" in html and "not_bound" in html
     assert "SMS copy" in html and "1 unread" in html
 
 
