@@ -99,6 +99,7 @@ BLUEPRINTS = (
     "admin_abuse",
     "admin_log_export",
     "callbacks",
+    "member_wechat",
 )
 
 
@@ -137,6 +138,7 @@ TASK_MODULES = (
     "services.codes.sending",
     "services.notify.jobs",
     "services.delivery.status",
+    "services.delivery.balance",
     "services.logs.retention",
     "services.reseller.messages",
 )

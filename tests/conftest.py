@@ -25,6 +25,10 @@ from core import clock
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# Every test runs with DNS offline (IP literals and localhost only): a code path that would
+# reach a real provider, such as the SMS tab's save-time check, fails like an unknown host.
+from tests.gateways.conftest import dns  # noqa: E402, F401  (autouse)
+
 TEST_DATABASE_URL = os.environ.get("HERALD_TEST_DATABASE_URL", "")
 TEST_REDIS_URL = os.environ.get("HERALD_TEST_REDIS_URL", "")
 ADMIN_PASSWORD = "correct-horse-battery"

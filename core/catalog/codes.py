@@ -36,4 +36,26 @@ ENTRIES = (
         N_("This phone number or email is bound to another account"),
         N_("Use another phone number or email, or unbind it from the other account first."),
     ),
+    CatalogEntry(
+        "identity_unconfirmed",
+        N_("Confirm it is you first, with a code to your current phone or email"),
+        N_("Start the change again from My account: enter the code sent to your current phone "
+           "or email, then the new one within 15 minutes."),
+    ),
+    CatalogEntry(
+        "destination_unchanged",
+        N_("This is already your bound phone number or email"),
+        N_("Enter the new phone number or email you want to bind."),
+    ),
+    CatalogEntry(
+        "current_password_wrong",
+        N_("The current password is wrong"),
+        N_("Type the password you sign in with now; if you forgot it, reset it with a code "
+           "instead."),
+    ),
+    CatalogEntry(
+        "password_unchanged",
+        N_("The new password must differ from the current one"),
+        N_("Choose a password you do not use now."),
+    ),
 )

@@ -58,4 +58,52 @@ ENTRIES = (
         N_("This number or IP address is blocked from receiving codes"),
         N_("If it was blocked by mistake, remove the block under System → Abuse."),
     ),
+    # The provider's own records of the signature, the templates and the balance
+    # (services.diagnostics.provider_records, the SMS tab, services.delivery.balance).
+    CatalogEntry(
+        "sign_reviewing",
+        N_("The SMS signature is still under review at the provider"),
+        N_("Wait for the provider's review to finish, or enter an approved signature under "
+           "Global settings → SMS; no message goes out with it until it is approved."),
+    ),
+    CatalogEntry(
+        "sign_refused",
+        N_("The provider refused the SMS signature"),
+        N_("Read the provider's reason, correct the signature or its documents in the "
+           "provider's console and submit it again; meanwhile enter an approved signature "
+           "under Global settings → SMS."),
+    ),
+    CatalogEntry(
+        "template_reviewing",
+        N_("The SMS template is still under review at the provider"),
+        N_("Wait for the provider's review to finish, or enter the number of an approved "
+           "template in this event's SMS template under Notification templates."),
+    ),
+    CatalogEntry(
+        "template_refused",
+        N_("The provider refused the SMS template"),
+        N_("Read the provider's reason, edit the template in the provider's console and submit "
+           "it again, or enter the number of an approved template under Notification "
+           "templates."),
+    ),
+    CatalogEntry(
+        "template_not_found",
+        N_("The provider has no SMS template with this number"),
+        N_("Copy the template number from the provider's console (Alibaba Cloud: SMS_…, "
+           "Tencent Cloud: digits) into this event's SMS template under Notification templates, "
+           "and check that the gateway's credentials belong to the same account."),
+    ),
+    CatalogEntry(
+        "template_params_mismatch",
+        N_("The approved template's variables do not match the parameters Herald sends"),
+        N_("Make the parameter names of this event's SMS template under Notification templates "
+           "the variables of the approved template: ${name} for Alibaba Cloud, {1}, {2}… in "
+           "order for Tencent Cloud."),
+    ),
+    CatalogEntry(
+        "balance_low",
+        N_("The provider balance is below the alert threshold"),
+        N_("Top up the provider account or buy an SMS package now, before sending stops with "
+           "insufficient_balance; the threshold is under Global settings → SMS."),
+    ),
 )

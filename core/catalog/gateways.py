@@ -85,6 +85,33 @@ ENTRIES = (
            "→ WeChat."),
     ),
     CatalogEntry(
+        "wechat_signature_invalid",
+        N_("A push to the WeChat server URL had a wrong signature and was refused"),
+        N_("Make the Token under Global settings → WeChat exactly the Token of the server "
+           "configuration in the official account's console, save both, and check that the "
+           "console's server URL is <site>/wechat/callback."),
+    ),
+    CatalogEntry(
+        "wechat_push_expired",
+        N_("A push to the WeChat server URL was refused: its timestamp is too far from the "
+           "server clock"),
+        N_("Sync this server's clock (enable NTP); a push may differ from it by 300 seconds at "
+           "most."),
+    ),
+    CatalogEntry(
+        "wechat_decrypt_failed",
+        N_("A safe-mode WeChat push could not be decrypted"),
+        N_("Make the EncodingAESKey and AppId under Global settings → WeChat equal those in the "
+           "official account's console; after resetting the key in the console, save the new "
+           "one here."),
+    ),
+    CatalogEntry(
+        "wechat_mode_mismatch",
+        N_("A WeChat push did not use the message mode configured here"),
+        N_("With an EncodingAESKey saved here, choose Safe mode in the official account's "
+           "console; for plaintext mode, clear the EncodingAESKey here."),
+    ),
+    CatalogEntry(
         "provider_rate_limited",
         N_("The provider throttled the request"),
         N_("Retry later; adjust the provider's frequency limits or check for abuse."),

@@ -45,4 +45,22 @@ ENTRIES = (
         N_("Not a fault: the member has no phone, email or WeChat bound. Ask them to bind one "
            "in the member centre if this channel matters."),
     ),
+    CatalogEntry(
+        "not_bound",
+        N_("Skipped: the member has not bound WeChat"),
+        N_("Not a fault: the member never bound WeChat, unbound it or unfollowed the official "
+           "account. Ask them to press Bind WeChat on their account page and scan the QR code "
+           "with WeChat."),
+    ),
+    CatalogEntry(
+        "wechat_bind_expired",
+        N_("The WeChat binding QR code has expired or was already used"),
+        N_("Press Bind WeChat again on the account page and scan the new QR code within ten "
+           "minutes."),
+    ),
+    CatalogEntry(
+        "wechat_openid_taken",
+        N_("This WeChat account is already bound to another member"),
+        N_("Unbind it on the other account's page first, or scan with another WeChat account."),
+    ),
 )

@@ -13,8 +13,10 @@ ENTRIES = (
     CatalogEntry(
         "protection_no_destination",
         N_("Operation protection cannot send a code: this admin has no phone or email"),
-        N_("Add a phone or email under Admins → My profile (or ask a super admin to), then try "
-           "again. Sensitive actions cannot skip this check."),
+        N_("Open Secure your account (offered after sign-in and on the confirmation page), "
+           "enter a phone or email and the code sent to it; with the log gateway the code is in "
+           "System → Outbox. A super admin can also add one under Site → Admins. Then try "
+           "again: sensitive actions cannot skip this check."),
     ),
     CatalogEntry(
         "secret_unreadable",

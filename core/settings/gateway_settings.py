@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.settings.registry import SETTINGS, declare
+from core.settings.registry import SETTINGS, declare, group_check
 from core.settings.types import Setting
 from gateways.base import REGISTRY, GatewayField
 
@@ -51,6 +51,14 @@ def _channel_settings(channel: str) -> list[Setting]:
             Setting("sms.breaker_cooldown", group, "int", 60,
                     _l("Seconds a failing gateway is skipped"), minimum=5, maximum=86400,
                     section=general),
+            # services.delivery.balance reads it every hour (sms_balance_low).
+            Setting("sms.balance_low_threshold", group, "float", 0.0,
+                    _l("Low-balance alert threshold"),
+                    _l("Below this balance of the active gateway the admins get the "
+                       "sms_balance_low notice, at most once a day: messages left for SMSBao "
+                       "and Tencent Cloud packages, the account's currency for Twilio. "
+                       "Alibaba Cloud reports no balance. 0 turns it off."),
+                    minimum=0, maximum=100000000, section=general),
         ]
     return settings
 
@@ -73,8 +81,29 @@ def declare_gateway_settings() -> None:
         for name, cls in sorted(REGISTRY[channel].items()):
             label = getattr(cls, "label", name)
             wanted += [_field_setting(channel, name, label, spec) for spec in cls.fields]
+            wanted += _record_settings(channel, name, label)
     declare(*[s for s in wanted if s.name not in SETTINGS])
     register_group_checks()
+
+
+def _record_settings(channel: str, gateway: str, label) -> list[Setting]:
+    """Settings a provider-records check needs beside the gateway's own fields: Tencent
+    describes a signature only by its id (services.diagnostics.provider_records)."""
+    if (channel, gateway) != ("sms", "tencent"):
+        return []
+    return [Setting("sms.tencent.sign_id", "sms", "str", "", _l("Signature ID (optional)"),
+                    _l("The number of the signature in Tencent's console. With it, Diagnostics "
+                       "and this tab show whether the signature is approved."),
+                    max_length=20, section=label, extra={"gateway": gateway, "required": False})]
+
+
+@group_check("sms")
+def _sign_id_is_a_number(values) -> dict:
+    value = str(values.get("sms.tencent.sign_id") or "")
+    if value and not value.isdigit():
+        return {"sms.tencent.sign_id": _l("Enter the signature ID as Tencent's console shows "
+                                          "it: digits only.")}
+    return {}
 
 
 def gateway_config(channel: str, name: str) -> dict:
@@ -104,6 +133,42 @@ def _active_gateway_check(channel: str):
     return check
 
 
+def _describe_extras(extras: str) -> str:
+    """The characters to remove, a full-width space named since it cannot be seen (spaces
+    around the value never get here: every text setting is trimmed first)."""
+    from flask_babel import gettext as _
+
+    from gateways.errors import FULL_WIDTH_SPACE
+
+    return ", ".join(_("full-width spaces") if ch == FULL_WIDTH_SPACE else ch
+                     for ch in extras if ch.strip() or ch == FULL_WIDTH_SPACE)
+
+
+def sign_name_check(values) -> dict:
+    """Refuse a signature typed with 【】 [] or stray spaces, on every SMS gateway.
+
+    Refused rather than silently cleaned: the signature must equal the approved one
+    exactly (seed: 签名数据不一致), and the admin sees what to write; the same check
+    holds for the CLI and imports, which have no page to show a notice on.
+    """
+    from flask_babel import gettext as _
+
+    from core import catalog
+    from gateways.errors import SIGN_FIELD_NAMES, clean_sign, sign_extras
+
+    errors = {}
+    for name, cls in REGISTRY["sms"].items():
+        for spec in cls.fields:
+            setting = f"sms.{name}.{spec.name}"
+            extras = sign_extras(values.get(setting) or "")
+            if spec.name in SIGN_FIELD_NAMES and extras:
+                errors[setting] = "[sign_mismatch] {}: {}".format(
+                    catalog.message("sign_mismatch"),
+                    _("remove %(chars)s, the provider adds 【】 itself; write “%(clean)s”.",
+                      chars=_describe_extras(extras), clean=clean_sign(values[setting])))
+    return errors
+
+
 def register_group_checks() -> None:
     from core.settings.registry import GROUP_CHECKS
 
@@ -112,3 +177,5 @@ def register_group_checks() -> None:
             check = _active_gateway_check(channel)
             check.channel = channel
             GROUP_CHECKS[group].append(check)
+    if sign_name_check not in GROUP_CHECKS["sms"]:
+        GROUP_CHECKS["sms"].append(sign_name_check)

@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from core import languages
+from core.settings import served
 from core.settings.types import Group, Setting
 
 GROUPS: dict[str, Group] = {
@@ -64,8 +65,10 @@ def lookup(name: str) -> Setting:
 
 declare(
     Setting("basic.site_name", "basic", "str", "Herald", _l("Site name"), max_length=80),
-    Setting("basic.site_url", "basic", "url", "http://127.0.0.1:5000", _l("Site URL"),
-            _l("The address members use; links in messages start with it.")),
+    Setting("basic.site_url", "basic", "url", "", _l("Site URL"),
+            _l("The address members use; links in messages start with it. Left empty, it is "
+               "the address this server runs on (the HOST and PORT it was started with)."),
+            derived=served.served_url),
     Setting("basic.default_language", "basic", "choice", "zh_CN", _l("Default language"),
             _l("Used when neither the user nor the browser chooses one."),
             choices=languages.choices),

@@ -68,7 +68,7 @@ def get(name: str) -> Any:
     stored = _stored()
     raw = stored.get(name)
     if raw is None:
-        return setting.default
+        return setting.derived() if setting.derived else setting.default
     decoded = getattr(stored, "decoded", None)
     if decoded is None:  # a memo set by hand (tests): decode every time
         return _decode(name, raw)
@@ -180,7 +180,8 @@ def _write(name: str, value: Any) -> None:
 def export(with_secrets: bool = False) -> dict[str, Any]:
     """Every declared setting's current value; secrets only when asked for."""
     return {
-        name: get(name)
+        # A derived value describes this server only: an import elsewhere must not pin it.
+        name: setting.default if setting.derived and not is_set(name) else get(name)
         for name, setting in sorted(SETTINGS.items())
         if with_secrets or not setting.secret
     }

@@ -52,6 +52,9 @@ class Setting:
     choices: Sequence[tuple[str, Any]] | Callable[[], Sequence[tuple[str, Any]]] = ()
     section: Any = ""  # a sub-heading inside the tab (e.g. a gateway's name)
     extra: dict[str, Any] = field(default_factory=dict)
+    # The value while none is stored, worked out when read (the site URL follows the port
+    # the server runs on); ``default`` is then what the admin enters to go back to it.
+    derived: Callable[[], Any] | None = None
 
     def __post_init__(self):
         if self.kind not in KINDS:

@@ -17,16 +17,20 @@ from core import settings
 from core.phones import parse_phone
 from extensions import db
 from models import DeliveryAttempt
+from models.delivery import DELIVERY_STATUSES
 from services.notify import events
 
 STATUSES = ("sent", "failed", "skipped")
-FILTERS = ("destination", "event", "channel", "status", "date_from", "date_to")
+FILTERS = ("destination", "event", "channel", "status", "date_from", "date_to",
+           # Set by the Overview's links, which count every attempt of a gateway:
+           "gateway", "error", "delivery", "include_codes")
 
 
-def base_query() -> Select:
-    return (db.select(DeliveryAttempt)
-            .where(DeliveryAttempt.purpose.not_in(events.SCENES))
-            .order_by(DeliveryAttempt.id.desc()))
+def base_query(include_codes: bool = False) -> Select:
+    """Every attempt, newest first; code sends only with ``include_codes`` (the code log
+    is where they are read otherwise)."""
+    query = db.select(DeliveryAttempt).order_by(DeliveryAttempt.id.desc())
+    return query if include_codes else query.where(DeliveryAttempt.purpose.not_in(events.SCENES))
 
 
 def read_filters(args: Mapping[str, str]) -> dict[str, str]:
@@ -34,7 +38,12 @@ def read_filters(args: Mapping[str, str]) -> dict[str, str]:
 
 
 def filtered(filters: Mapping[str, str]) -> Select:
-    query = base_query()
+    query = base_query(include_codes=filters.get("include_codes") == "1")
+    for name, column in (("gateway", DeliveryAttempt.gateway), ("error", DeliveryAttempt.error)):
+        if filters.get(name):
+            query = query.where(column == filters[name])
+    if filters.get("delivery") in DELIVERY_STATUSES:
+        query = query.where(DeliveryAttempt.delivery_status == filters["delivery"])
     if filters.get("destination"):
         query = query.where(DeliveryAttempt.destination.in_(
             destination_forms(filters["destination"])))

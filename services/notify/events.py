@@ -31,6 +31,7 @@ class Event:
     locked: bool = False  # cannot be disabled (operation protection)
     # Channels switched on until an admin saves the matrix; None = every allowed channel.
     default_channels: tuple[str, ...] | None = None
+    for_admins: bool = False  # sent to admins only: never offered for a broadcast
 
     def initial_channels(self) -> tuple[str, ...]:
         return self.channels if self.default_channels is None else self.default_channels
@@ -65,6 +66,9 @@ BODY = _v("body", _l("Notice text"), "Network maintenance 02:00-04:00.")
 CHANGE = _v("change", _l("What changed on the account"), "bound phone")
 TIME = _v("time", _l("Time of the change"), "2026-11-23 10:05")
 CHANGE_IP = _v("ip", _l("IP address the change came from"), "198.51.100.7")
+GATEWAY = _v("gateway", _l("SMS gateway"), "smsbao")
+BALANCE = _v("balance", _l("Balance left at the provider"), "480 messages")
+THRESHOLD = _v("threshold", _l("Low-balance alert threshold"), "500")
 
 _CODE_VARS = (SITE, CODE, MINUTES)
 _SERVER_VARS = (SITE, MEMBER, SERVER, IP)
@@ -97,6 +101,10 @@ _ENTRIES = (
           (*_SERVER_VARS, EXPIRES), default_channels=_SEED_001),
     Event("admin_login_notice", _l("Admin sign-in notice"), (SMS, EMAIL, WECHAT),
           (SITE, ADMIN, LOGIN_IP, LOGIN_TIME)),
+    # To the super admins when the SMS balance falls below the threshold (Global settings
+    # → SMS), before sends fail with insufficient_balance: services.delivery.balance.
+    Event("sms_balance_low", _l("SMS balance low"), (SMS, EMAIL, WECHAT),
+          (SITE, MEMBER, GATEWAY, BALANCE, THRESHOLD), for_admins=True),
     # Security notice to the member after a change of phone, email, password or protection.
     Event("account_changed", _l("Account changed notice"), (SMS, EMAIL, INSITE),
           (SITE, MEMBER, CHANGE, TIME, CHANGE_IP)),
@@ -108,6 +116,9 @@ _ENTRIES = (
     Event("change_phone", _l("Change bound phone code"), (SMS, EMAIL), _CODE_VARS, scene=True),
     Event("change_protection", _l("Change password protection code"), (SMS, EMAIL), _CODE_VARS,
           scene=True),
+    # Step two of a phone or email change: the code to the new phone or email.
+    Event("change_phone_new", _l("New bound phone code"), (SMS,), _CODE_VARS, scene=True),
+    Event("change_email_new", _l("New email code"), (EMAIL,), _CODE_VARS, scene=True),
     Event("operation_protection", _l("Operation protection code"), (SMS, EMAIL),
           (*_CODE_VARS, ACTION), scene=True, locked=True),
     Event("admin_login", _l("Admin sign-in code"), (SMS, EMAIL), (*_CODE_VARS, ADMIN),

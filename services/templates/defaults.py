@@ -29,6 +29,8 @@ _SCENE_PURPOSE = {
     "change_email": N_("change your email address"),
     "change_phone": N_("change your bound phone"),
     "change_protection": N_("change your password protection"),
+    "change_phone_new": N_("bind this phone number to your account"),
+    "change_email_new": N_("bind this email address to your account"),
     "operation_protection": N_("confirm a sensitive action"),
     "admin_login": N_("sign in to the admin panel"),
 }
@@ -94,6 +96,10 @@ _EVENT_TEXT = {
         NP_("message title", "Admin sign-in notice"),
         N_("Admin {{ admin_name }} signed in to the admin panel at {{ login_time }} from "
            "{{ login_ip }}. If this was not you, change the password now.")),
+    "sms_balance_low": (
+        NP_("message title", "SMS balance low"),
+        N_("The balance of SMS gateway {{ gateway }} is down to {{ balance }}, below the alert "
+           "threshold of {{ threshold }}. Top up the provider account before sending stops.")),
     "account_changed": (
         NP_("message title", "Account changed"),
         N_("The {{ change }} of your account was changed at {{ time }} (IP {{ ip }}). If this "

@@ -114,6 +114,7 @@ def seed(auth, client) -> dict[str, Any]:
     db.session.commit()
     assert client.post("/login", data={"account": MEMBER_PHONE, "password": MEMBER_PASSWORD},
                        ).status_code == 302
+    _pass_step_one_of_a_phone_change(client)
     template = make_template()
     account, _credentials = make_reseller()
     events_client = event_clients.create("fuzz")
@@ -145,6 +146,18 @@ def seed(auth, client) -> dict[str, Any]:
             "key": pending.key, "group": "member", "name": "server_opened", "channel": "sms",
             "locale": "zh_CN", "admin_log_export.export:name": "codes",
             "job_id": "0123456789abcdef0123456789abcdef", "admin_messages.job:job_id": job.job_id}
+
+
+def _pass_step_one_of_a_phone_change(client) -> None:
+    """Type the code sent to the member's phone, so that step two of the change (its page
+    and its send-code button) is fuzzed beyond the redirect to step one."""
+    from tests.codes.conftest import last_code
+
+    sent = client.post("/codes/send", data={"scene": "change_phone", "via": "phone"},
+                       headers={"Accept": "application/json"}, buffered=True)
+    sent.close()
+    assert client.post("/account/phone", data={"via": "phone", "code": last_code(MEMBER_PHONE)},
+                       ).status_code == 302
 
 
 def _client_pk(client_id: str) -> int:

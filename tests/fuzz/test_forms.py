@@ -28,12 +28,14 @@ FUZZ = settings(max_examples=8, deadline=None, derandomize=True,
                                        HealthCheck.too_slow, HealthCheck.data_too_large])
 
 # The machine APIs (signed JSON) have their own fuzz tests in test_apis.py.
-API = {"api_events.fire", "api_events.job_progress", "api_sms.send", "callbacks.twilio"}
+API = {"api_events.fire", "api_events.job_progress", "api_sms.send", "callbacks.twilio",
+       "member_wechat.callback"}
 FORMS = sorted([
     "admin_abuse.block", "admin_abuse.unblock", "admin_admins.create", "admin_admins.edit",
     "admin_admins.own_password", "admin_admins.profile", "admin_admins.reset_password",
     "admin_api_clients.create", "admin_api_clients.delete", "admin_api_clients.toggle",
-    "admin_auth.code", "admin_auth.login", "admin_auth.send_code",
+    "admin_auth.code", "admin_auth.login", "admin_auth.secure", "admin_auth.secure_send",
+    "admin_auth.send_code",
     "admin_diagnostics.poll", "admin_functions.clear_cache", "admin_functions.export",
     "admin_functions.rotate_secrets", "admin_logs.resolve_alert",
     "admin_logs.reveal_code", "admin_members.status", "admin_messages.broadcast",
@@ -41,12 +43,16 @@ FORMS = sorted([
     "admin_protection.send", "admin_resellers.active", "admin_resellers.delete",
     "admin_resellers.new", "admin_resellers.quota", "admin_resellers.reset_keys",
     "admin_resellers.save", "admin_resellers.template_delete", "admin_resellers.template_new",
-    "admin_resellers.template_save", "admin_settings.tab", "admin_settings.test",
+    "admin_resellers.template_save", "admin_settings.provider_check_now", "admin_settings.tab",
+    "admin_settings.test",
     "admin_templates.edit", "admin_templates.index", "admin_templates.restore",
     "language.switch", "member_account.email", "member_account.phone",
+    "member_account.new_email", "member_account.new_phone", "member_account.password",
+    "member_account.send_new_email_code", "member_account.send_new_phone_code",
     "member_account.protection", "member_auth.forgot", "member_auth.login",
     "member_auth.login_code", "member_auth.register", "member_auth.send_code",
     "member_inbox.delete", "member_inbox.read_all",
+    "member_wechat.bind", "member_wechat.unbind",
 ])
 # Forms for visitors (a signed-in browser is sent on before the form is read).
 ANONYMOUS = {"admin_auth.login", "admin_auth.code", "admin_auth.send_code", "member_auth.login",
@@ -56,10 +62,19 @@ BROADCAST_FIELDS = {"event", "var_server_name", "var_server_ip", "var_product", 
 # Field names no page shows a signed-in browser (posted by JavaScript, or visitors' forms).
 EXTRA_FIELDS = {
     "member_auth.send_code": {"scene", "destination", "via", "next", "altcha"},
+    # Step two of a phone or email change shows its form only after step one's code.
+    "member_account.new_phone": {"new_phone", "code"},
+    "member_account.new_email": {"new_email", "code"},
+    "member_account.send_new_phone_code": {"scene", "destination", "new_phone", "altcha"},
+    "member_account.send_new_email_code": {"scene", "destination", "new_email", "altcha"},
     "admin_auth.login": {"username", "password"}, "admin_auth.code": {"code", "confirm"},
     "admin_auth.send_code": {"channel"}, "member_auth.login": {"account", "password"},
+    # Shown only to an admin with no phone and no email (the fuzzing admin has both).
+    "admin_auth.secure": {"code", "confirm"}, "admin_auth.secure_send": {"destination"},
     "member_auth.login_code": {"phone", "code"},
     "member_auth.register": {"phone", "code", "password", "confirm", "qq", "referral", "agree"},
+    # The Outbox's reveal button says where to lead back to; only a code in the Outbox has it.
+    "admin_logs.reveal_code": {"back"},
     # The broadcast form's fields follow the chosen event (server_opened's here, a value
     # the strategies offer); the page without an event shows only the chooser.
     "admin_messages.broadcast": BROADCAST_FIELDS, "admin_messages.broadcast_send": BROADCAST_FIELDS,
@@ -134,7 +149,8 @@ def get_endpoints(app) -> list[str]:
 
 
 QUERY_NAMES = ["page", "phone", "scene", "result", "channel", "ip", "date_from", "date_to",
-               "destination", "q", "next", "status", "sent", "per_page", "log", "kind"]
+               "destination", "q", "next", "status", "sent", "per_page", "log", "kind",
+               "gateway", "error", "delivery", "include_codes"]  # the Overview's log links
 
 
 def test_pages_take_hostile_query_strings_and_ids(bench, reset_limits, caplog):
