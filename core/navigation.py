@@ -40,6 +40,7 @@ LOGS = NavItem(_l("Logs"), "admin_logs.index", "journal-text", (
 
 NAVIGATION: tuple[tuple[Any, tuple[NavItem, ...]], ...] = (
     (_l("System"), (
+        NavItem(_l("Overview"), "admin_home.index", "speedometer2"),
         NavItem(_l("Global settings"), "admin_settings.index", "gear"),
         NavItem(_l("Notification templates"), "admin_templates.index", "envelope-paper"),
         LOGS,

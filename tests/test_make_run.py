@@ -250,3 +250,15 @@ def test_a_web_server_that_never_answers_is_never_announced(tmp_path, capsys):
         _child(tmp_path, "worker", "time.sleep(60)")], ready)
     assert status == 3 and not ready.done
     assert "Herald is running" not in capsys.readouterr().out
+
+
+def test_both_children_are_told_the_address_they_serve(monkeypatch):
+    """Links in messages follow the port make run serves on while no site URL is set."""
+    from core.settings.served import served_url
+
+    seen = {}
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setattr(run_web_and_worker, "supervise",
+                        lambda argvs, ready=None, env=None: seen.update(env=env) or 0)
+    assert run_web_and_worker.main(["127.0.0.1", "5123"]) == 0
+    assert served_url(seen["env"]) == "http://127.0.0.1:5123"

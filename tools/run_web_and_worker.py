@@ -74,7 +74,8 @@ class Announcement:
             print(self.message, flush=True)
 
 
-def supervise(argvs: Sequence[Sequence[str]], ready: Announcement | None = None) -> int:
+def supervise(argvs: Sequence[Sequence[str]], ready: Announcement | None = None,
+              env: dict[str, str] | None = None) -> int:
     """Run every command until one ends or a signal comes; then stop the rest and wait.
 
     ``ready`` is printed once its URL answers. The exit status: 0 when a signal asked for
@@ -91,7 +92,7 @@ def supervise(argvs: Sequence[Sequence[str]], ready: Announcement | None = None)
     try:
         for argv in argvs:
             children.append(subprocess.Popen(  # noqa: S603 (our own commands)
-                list(argv), cwd=ROOT, stdin=subprocess.DEVNULL, process_group=0))
+                list(argv), cwd=ROOT, stdin=subprocess.DEVNULL, process_group=0, env=env))
         if asked:  # Ctrl-C while starting: what started after it has not heard it
             _signal_all(children[asked[0][1]:], asked[0][0])
         first = _wait_for_first(children, asked, ready)
@@ -131,8 +132,11 @@ def main(argv: Sequence[str]) -> int:
         print(__doc__.split("\n\n")[1].strip(), file=sys.stderr)
         return 2
     url = login_url(*argv)
+    # Both children build links from the address served on while no site URL is set
+    # (core/settings/served.py), however this launcher was started.
+    env = {**os.environ, "HOST": argv[0], "PORT": argv[1]}
     return supervise(commands(*argv), Announcement(
-        url, f"Herald is running at {url} (and its delivery worker)"))
+        url, f"Herald is running at {url} (and its delivery worker)"), env=env)
 
 
 if __name__ == "__main__":

@@ -242,3 +242,14 @@ def test_an_empty_week_says_so_and_draws_no_chart(client, auth, site):
     # The gateway cards name the providers, never a setting's raw value.
     assert '<div class="fs-5 fw-semibold">Log only (no SMS is sent)</div>' in text
     assert '<div class="fs-5 fw-semibold">Off</div>' in text  # WeChat, switched off
+
+
+def test_the_sidebar_opens_the_overview_first_and_marks_it_current(client, auth):
+    auth.login()
+    html = client.get("/admin/settings/basic", headers=EN).get_data(as_text=True)
+    nav = html.split('class="w-100 py-3 admin-nav"')[1].split("</nav>")[0]
+    links = re.findall(r'href="([^"]+)"', nav)
+    assert links[0] == "/admin/" and 'aria-current="page"' not in nav.split("</li>")[0]
+    home = client.get("/admin/", headers=EN).get_data(as_text=True)
+    first = home.split('class="w-100 py-3 admin-nav"')[1].split("</li>")[0]
+    assert "Overview" in first and 'aria-current="page"' in first
