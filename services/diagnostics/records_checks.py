@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from gateways.records import MISSING, REFUSED, REVIEWING, SIGN, Record
 from services.diagnostics import provider_records
 from services.diagnostics.context import Context, GatewayInUse, with_timeout
+from services.diagnostics.labels import gateway_name
 from services.diagnostics.provider_records import Snapshot, Usage
 from services.diagnostics.result import FAIL, OK, WARN, CheckResult, Job
 from services.notify import events
@@ -43,7 +44,8 @@ def _job(used: GatewayInUse, gateway, codes: list[str], sign_id: str,
 
 
 def _title(used: GatewayInUse) -> object:
-    return _l("Signature and templates at %(gateway)s", gateway=used.name)
+    return _l("Signature and templates at %(gateway)s",
+              gateway=gateway_name(used.channel, used.name))
 
 
 def finish(snapshot: Snapshot, used: GatewayInUse, found: list[Usage]) -> list[CheckResult]:
@@ -125,14 +127,9 @@ def _mapping(record: Record, provider: str, users: list[Usage],
 
 
 def _mapping_problems(provider: str, usage: Usage, content: str) -> list:
-    from services.templates.provider_params import check_mapping, template_variables
+    from services.templates.provider_params import check_mapping
 
-    if usage.mapping or provider != "aliyun":
-        return check_mapping(provider, usage.mapping, content, usage.variables)
-    # No mapping: every event variable goes by its own name, and Alibaba ignores the ones
-    # its template does not use; only a variable Herald does not have is a problem.
-    used = template_variables(provider, content)
-    return check_mapping(provider, {v: v for v in usage.variables if v in used}, content)
+    return check_mapping(provider, usage.mapping, content, usage.variables)
 
 
 def _once_per_event(findings: list[CheckResult]) -> list[CheckResult]:

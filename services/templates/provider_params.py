@@ -65,8 +65,14 @@ def check_mapping(provider: str, mapping: Mapping[str, str], template_text: str,
     """
     if provider not in VARIABLES:
         return []
-    names = [str(name) for name in (mapping or default_names)]
     wanted = template_variables(provider, template_text)
+    names = [str(name) for name in mapping]
+    if not names:
+        names = [str(name) for name in default_names]
+        if provider == "aliyun":
+            # Every event variable goes by its own name, and Alibaba ignores the ones its
+            # template does not use: only a variable Herald does not have is a problem.
+            names = [name for name in names if name in wanted]
     problems = check_numbering(names) if provider == "tencent" else []
     if provider == "tencent" and not all(NUMBERED.match(name) for name in names):
         # Named keys go by the mapping's order: only the count can be compared.

@@ -87,5 +87,13 @@ def test_aliyun_names_must_match_and_an_empty_mapping_uses_the_event_names():
     assert check_mapping("aliyun", {}, text, default_names=["code", "minutes"]) == []
 
 
+def test_an_empty_mapping_on_aliyun_minds_only_what_the_template_uses():
+    # Alibaba ignores parameters its template does not use: the editor and Diagnostics agree.
+    text = "您的验证码为${code}。"
+    assert check_mapping("aliyun", {}, text, default_names=["code", "minutes"]) == []
+    [missing] = check_mapping("aliyun", {}, "${code} ${order}", default_names=["code"])
+    assert "uses order" in str(missing)
+
+
 def test_a_provider_without_a_known_syntax_gives_no_problems():
     assert check_mapping("smsbao", {"1": "x"}, "anything {1}") == []
