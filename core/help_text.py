@@ -13,11 +13,14 @@ import re
 
 from markupsafe import Markup, escape
 
-# Backticked text, a template variable ({{ code }}, {phone}), a JSON example, an HTTP method
-# with its path, a file path, an UPPER_SNAKE variable, a snake_case value or a dotted path.
+# A URL, left as it is (a link to read, and its host is no dotted path); backticked text, a
+# template variable ({{ code }}, {phone}), a JSON example (its quotes escaped, or not when
+# the text came lazy or as Markup), an HTTP method with its path, a file path, an UPPER_SNAKE
+# variable, a snake_case value or a dotted path.
 _TECHNICAL = re.compile(
-    r"`(?P<quoted>[^`]+)`"
-    r"|(?P<plain>\{\{ ?\w+ ?\}\}|\{[\w.]+\}|\{&#34;[^}]*\}|\{&quot;[^}]*\}"
+    r"(?P<url>\b[a-z][\w+.-]*://[^\s，。；、）)`]+)"
+    r"|`(?P<quoted>[^`]+)`"
+    r"|(?P<plain>\{\{ ?\w+ ?\}\}|\{[\w.]+\}|\{(?:&#34;|&quot;|\")[^}]*\}"
     r"|\b(?:GET|POST|PUT|DELETE) /[\w/.{}<>-]*"
     r"|\b[\w-]+/[\w/-]*\.(?:md|json|csv|py|txt)\b"
     r"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b"
@@ -28,7 +31,11 @@ _TECHNICAL = re.compile(
 def code_spans(text: object) -> Markup:
     """``text`` escaped, with each technical word inside <code>."""
     def wrap(match: re.Match) -> str:
+        if match.group("url"):
+            return match.group("url")
         return f"<code>{match.group('quoted') or match.group('plain')}</code>"
 
-    # Safe: the text is escaped first and the wrapped words come from that escaped text.
-    return Markup(_TECHNICAL.sub(wrap, str(escape(text))))  # noqa: S704
+    # A lazy translation would pass escape() untouched (it has __html__): make it plain text
+    # first. Safe: the text is escaped and the wrapped words come from that escaped text.
+    plain = text if isinstance(text, Markup) else str(text)
+    return Markup(_TECHNICAL.sub(wrap, str(escape(plain))))  # noqa: S704

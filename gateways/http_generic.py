@@ -93,7 +93,7 @@ class HttpSmsGateway(HttpGateway):
                      default=200, kind="int"),
         GatewayField("success_contains", _l("Success: the body contains"), required=False),
         GatewayField("success_json", _l("Success: JSON path=value"), required=False,
-                     description=_l("For example code=0 or result.status=ok.")),
+                     description=_l("For example `code=0` or `result.status=ok`.")),
         GatewayField("message_id_path", _l("Message id: JSON path"), required=False,
                      description=_l("For example data.msgid.")),
     )

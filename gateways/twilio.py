@@ -15,8 +15,10 @@ from typing import Any
 from urllib.parse import quote
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from requests import Response
 
+from core.translation import NP_
 from gateways.base import GatewayField, Message, SendResult, register
 from gateways.errors import provider_failure
 from gateways.http import HttpGateway, endpoint_field, json_or_none
@@ -78,6 +80,10 @@ def _values(value: Any) -> Iterable[str]:
     return [str(value)]
 
 
+def _console(term: tuple[str, str]) -> Any:
+    return lazy_pgettext(*term)
+
+
 @register
 class TwilioGateway(HttpGateway):
     name = "twilio"
@@ -85,12 +91,16 @@ class TwilioGateway(HttpGateway):
     label = _l("Twilio")
     default_endpoint = DEFAULT_ENDPOINT
     fields = (
-        GatewayField("account_sid", _l("Account SID")),
-        GatewayField("auth_token", _l("Auth Token"), secret=True),
+        # Twilio's console has no Chinese: the English labels are its own words, and each
+        # language names the credential in its words (a context keeps them apart).
+        GatewayField("account_sid", _console(NP_("Twilio console", "Account SID"))),
+        GatewayField("auth_token", _console(NP_("Twilio console", "Auth Token")), secret=True),
         GatewayField("from_number", _l("From number"), required=False,
-                     description=_l("E.164, e.g. +15017122661. Fill in this or the "
-                                    "Messaging Service SID.")),
-        GatewayField("messaging_service_sid", _l("Messaging Service SID"), required=False,
+                     description=_console(NP_("Twilio console", "E.164, e.g. +15017122661. "
+                                                                "Fill in this or the Messaging "
+                                                                "Service SID."))),
+        GatewayField("messaging_service_sid",
+                     _console(NP_("Twilio console", "Messaging Service SID")), required=False,
                      description=_l("Used instead of the From number when filled in.")),
         GatewayField("status_callback", _l("Status callback URL"), required=False, kind="url",
                      description=_l("Twilio reports delivered / undelivered to this address: "

@@ -105,7 +105,7 @@ class WechatMpGateway(HttpGateway):
         GatewayField("token", _l("Token"), secret=True, required=False,
                      description=_l("The Token of the server configuration in the official "
                                     "account's console; WeChat signs every push to "
-                                    "<site>/wechat/callback with it. Needed to bind members.")),
+                                    "`<site>/wechat/callback` with it. Needed to bind members.")),
         GatewayField("encoding_aes_key", _l("EncodingAESKey"), secret=True, required=False,
                      description=_l("The 43-character EncodingAESKey of the console, for the "
                                     "safe (encrypted) message mode; leave empty in plaintext "

@@ -90,7 +90,7 @@ def form_for(spec: events.Event, **kwargs: Any) -> BroadcastForm:
     for variable in typed_variables(spec):
         setattr(EventForm, VARIABLE_PREFIX + variable.name, StringField(
             variable.description, validators=[DataRequired(), Length(max=MAX_VALUE_LENGTH)],
-            render_kw={"placeholder": variable.sample}))
+            render_kw={"placeholder": variable.sample_in()}))
     form = EventForm(**kwargs)
     form.spec = spec
     form.event.data = spec.name

@@ -29,12 +29,12 @@ DESCRIPTIONS = {
     (SMS, "template_code"): _l("Needed by template-only providers (Alibaba TemplateCode, "
                                "Tencent TemplateId, an upstream Herald's template number)."),
     (SMS, "params"): _l("One per line: provider parameter = template text, e.g. "
-                        "code = {{ code }}; Tencent numbers its variables: 1 = {{ code }}, "
-                        "2 = {{ minutes }}. Empty: every variable is passed by its own name."),
+                        "`code = {{ code }}`; Tencent numbers its variables: `1 = {{ code }}`, "
+                        "`2 = {{ minutes }}`. Empty: every variable is passed by its own name."),
     (EMAIL, "html"): _l("Variables are HTML-escaped."),
     (WECHAT, "template_code"): _l("From the official account's template library."),
     (WECHAT, "params"): _l("One per line: template field = template text, e.g. "
-                           "keyword1 = {{ server_name }}."),
+                           "`keyword1 = {{ server_name }}`."),
 }
 
 

@@ -67,7 +67,7 @@ declare(
     Setting("basic.site_name", "basic", "str", "Herald", _l("Site name"), max_length=80),
     Setting("basic.site_url", "basic", "url", "", _l("Site URL"),
             _l("The address members use; links in messages start with it. Left empty, it is "
-               "the address this server runs on (the HOST and PORT it was started with)."),
+               "the address this server runs on (the `HOST` and `PORT` it was started with)."),
             derived=served.served_url),
     Setting("basic.default_language", "basic", "choice", "zh_CN", _l("Default language"),
             _l("Used when neither the user nor the browser chooses one."),

@@ -9,6 +9,7 @@ from core import settings
 from gateways.balance import SUPPORTED
 from services.delivery import balance as balances
 from services.diagnostics.context import Context, GatewayInUse, with_timeout
+from services.diagnostics.labels import gateway_name
 from services.diagnostics.result import FAIL, OK, WARN, CheckResult, Job
 
 
@@ -26,7 +27,7 @@ def jobs(context: Context) -> list[Job]:
 
 
 def _title(used: GatewayInUse) -> object:
-    return _l("Balance of SMS gateway %(gateway)s", gateway=used.name)
+    return _l("Balance of SMS gateway %(gateway)s", gateway=gateway_name("sms", used.name))
 
 
 def finish(reading: balances.Reading, used: GatewayInUse, threshold: float) -> CheckResult:

@@ -11,17 +11,21 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from core import settings
 from core.settings.gateway_settings import gateway_config
+from core.translation import NP_
 from gateways.base import REGISTRY, Gateway
 from services.diagnostics.context import SINKS, Context, GatewayInUse
+from services.diagnostics.labels import channel_name, gateway_name, gateway_names
 from services.diagnostics.result import FAIL, OK, WARN, CheckResult
 
 # The field holding the SMS signature, per gateway.
 SIGN_FIELDS = {"aliyun": "sign_name", "tencent": "sign_name", "smsbao": "signature",
                "http": "sign"}
 BRACKETS = "【】[]"
+ROLE_ACTIVE = NP_("gateway role", "active")
 TWILIO_CALLBACK_PATH = "/api/callbacks/twilio"
 
 
@@ -33,9 +37,10 @@ def checks(context: Context) -> list[CheckResult]:
 
 
 def check(used: GatewayInUse) -> list[CheckResult]:
-    role = _l("active") if used.role == "active" else _l("fallback")
-    name = _l("%(channel)s gateway %(gateway)s (%(role)s)", channel=used.channel,
-              gateway=used.name, role=role)
+    # "active" here is the gateway in use (not "fine"): a context keeps its own translation.
+    role = lazy_pgettext(*ROLE_ACTIVE) if used.role == "active" else _l("fallback")
+    name = _l("%(channel)s: %(gateway)s (%(role)s)", channel=channel_name(used.channel),
+              gateway=gateway_name(used.channel, used.name), role=role)
     result = CheckResult("credentials", name, target=f"{used.channel}.{used.name}")
     gateway = used.gateway
     if gateway is None:
@@ -43,8 +48,9 @@ def check(used: GatewayInUse) -> list[CheckResult]:
         return [result]
     if used.name in SINKS:
         result.status, result.code = WARN, "not_configured"
-        result.hint = _l("The built-in log gateway is active: messages land in the Outbox and "
-                         "never reach a phone or mailbox. Choose a real gateway.")
+        result.hint = _l("The built-in gateway %(gateway)s is active: messages land in the "
+                         "Outbox and never reach a phone or mailbox. Choose a real gateway.",
+                         gateway=gateway_name(used.channel, used.name))
         return [result]
     missing = gateway.missing_fields()
     if missing:
@@ -69,10 +75,11 @@ def _wrong_channel(used: GatewayInUse) -> list[CheckResult]:
     if not filled:
         return []
     return [CheckResult(
-        "credentials", _l("Selected %(channel)s gateway", channel=used.channel),
+        "credentials", _l("Selected %(channel)s gateway", channel=channel_name(used.channel)),
         status=FAIL, code="wrong_channel", target=f"{used.channel}.{used.name}",
         hint=_l("Credentials are filled in for %(others)s, but the active gateway is "
-                "%(active)s.", others=", ".join(filled), active=used.name))]
+                "%(active)s.", others=gateway_names(used.channel, filled),
+                active=gateway_name(used.channel, used.name)))]
 
 
 def _complete(channel: str, name: str, cls: type[Gateway]) -> bool:

@@ -17,6 +17,7 @@ from extensions import db
 from models import DeliveryAttempt, VerificationCode
 from models.delivery import STATUS_SKIPPED
 from services.diagnostics.context import SINKS, Context, GatewayInUse
+from services.diagnostics.labels import gateway_name
 from services.diagnostics.result import FAIL, OK, WARN, CheckResult, site_time
 
 WINDOW = timedelta(hours=24)
@@ -54,8 +55,10 @@ def answers(used: GatewayInUse) -> list[CheckResult]:
 
 
 def _answer(used: GatewayInUse, row: DeliveryAttempt) -> CheckResult:
-    result = CheckResult("recent", _l("Answers of %(channel)s gateway %(gateway)s",
-                                      channel=used.channel, gateway=used.name),
+    # The gateway's label names its channel too ("Alibaba Cloud SMS", "Log only (no email
+    # is sent)").
+    result = CheckResult("recent", _l("Answers of %(gateway)s",
+                                      gateway=gateway_name(used.channel, used.name)),
                          target=f"{used.channel}.{used.name}",
                          depends_on=(f"{used.channel}.{used.name}",))
     stamp = site_time(row.created_at)

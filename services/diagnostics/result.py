@@ -21,7 +21,8 @@ class Step:
     name: str  # dns | tcp | http | https | connect | starttls | login | token
     ok: bool
     ms: float
-    note: str = ""  # technical, language-neutral: an address, "HTTP 404", an error
+    note: str = ""  # data, shown as it is: an address, "HTTP 404", an exception's text
+    text: Any = ""  # Herald's own words about the step (a lazy translated string)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from core.translation import supported
 from services.diagnostics.context import Context
+from services.diagnostics.labels import gateway_names, language_names
 from services.diagnostics.result import FAIL, OK, CheckResult
 from services.notify import events
 from services.notify import matrix as event_settings
@@ -61,13 +62,13 @@ def check(event: events.Event, channel: str, gateways: list[str]) -> list[CheckR
     results = []
     if missing_text:
         results.append(CheckResult("templates", status=FAIL, code="template_missing",
-                                   detail=", ".join(missing_text), **row))
+                                   detail=language_names(missing_text), **row))
     if missing_number:
         results.append(CheckResult(
             "templates", status=FAIL, code="template_number_missing",
-            detail=", ".join(missing_number), **row,
+            detail=language_names(missing_number), **row,
             depends_on=tuple(f"{channel}.{name}" for name in needs),
             hint=_l("%(gateways)s sends by template number: fill in the template number of "
-                    "this template (%(locales)s).", gateways=", ".join(needs),
-                    locales=", ".join(missing_number))))
+                    "this template (%(locales)s).", gateways=gateway_names(channel, needs),
+                    locales=language_names(missing_number))))
     return results

@@ -41,6 +41,7 @@ def check(gateway: WechatMpGateway) -> CheckResult:
         result.hint = _l("Compare the server clock with the clock check above, then check the "
                          "AppId, AppSecret and the IP whitelist of the official account.")
         return result
-    result.steps.append(Step("token", True, ms_since(started), f"{len(token)} characters"))
+    result.steps.append(Step("token", True, ms_since(started),
+                             text=_l("%(n)s characters", n=len(token))))
     result.status = OK
     return result

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from core.translation import N_, translations
+
 SMS, EMAIL, INSITE, WECHAT = "sms", "email", "insite", "wechat"
 ALL_CHANNELS = (SMS, EMAIL, INSITE, WECHAT)
 
@@ -18,7 +20,10 @@ ALL_CHANNELS = (SMS, EMAIL, INSITE, WECHAT)
 class Variable:
     name: str
     description: object
-    sample: str
+    sample: str  # words are marked N_ and shown in the reader's (or a template's) language
+
+    def sample_in(self, locale: object = None) -> str:
+        return translations(locale).gettext(self.sample)
 
 
 @dataclass(frozen=True)
@@ -39,8 +44,9 @@ class Event:
     def variable_names(self) -> tuple[str, ...]:
         return tuple(v.name for v in self.variables)
 
-    def samples(self) -> dict[str, str]:
-        return {v.name: v.sample for v in self.variables}
+    def samples(self, locale: object = None) -> dict[str, str]:
+        """Sample values in ``locale`` (None: the reader's language)."""
+        return {v.name: v.sample_in(locale) for v in self.variables}
 
 
 def _v(name: str, description, sample: str) -> Variable:
@@ -54,20 +60,20 @@ MINUTES = _v("minutes", _l("Minutes the code stays valid"), "10")
 SERVER = _v("server_name", _l("Server name"), "hk-web-01")
 IP = _v("server_ip", _l("Server IP address"), "203.0.113.10")
 EXPIRES = _v("expires_at", _l("Expiry date"), "2026-12-31")
-PRODUCT = _v("product", _l("Product"), "Cloud server 2C4G")
+PRODUCT = _v("product", _l("Product"), N_("Cloud server 2C4G"))
 AMOUNT = _v("amount", _l("Amount"), "99.00")
 OS = _v("os", _l("Operating system"), "Debian 12")
 LOGIN_IP = _v("login_ip", _l("IP address of the sign-in"), "198.51.100.7")
 LOGIN_TIME = _v("login_time", _l("Time of the sign-in"), "2026-11-23 10:05")
 ADMIN = _v("admin_name", _l("Admin username"), "admin")
 ACTION = _v("action", _l("The protected action"), "settings.sms")
-TITLE = _v("title", _l("Notice title"), "Maintenance on Friday")
-BODY = _v("body", _l("Notice text"), "Network maintenance 02:00-04:00.")
-CHANGE = _v("change", _l("What changed on the account"), "bound phone")
+TITLE = _v("title", _l("Notice title"), N_("Maintenance on Friday"))
+BODY = _v("body", _l("Notice text"), N_("Network maintenance 02:00-04:00."))
+CHANGE = _v("change", _l("What changed on the account"), N_("bound phone"))
 TIME = _v("time", _l("Time of the change"), "2026-11-23 10:05")
 CHANGE_IP = _v("ip", _l("IP address the change came from"), "198.51.100.7")
 GATEWAY = _v("gateway", _l("SMS gateway"), "smsbao")
-BALANCE = _v("balance", _l("Balance left at the provider"), "480 messages")
+BALANCE = _v("balance", _l("Balance left at the provider"), N_("480 messages"))
 THRESHOLD = _v("threshold", _l("Low-balance alert threshold"), "500")
 
 _CODE_VARS = (SITE, CODE, MINUTES)

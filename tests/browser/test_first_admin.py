@@ -91,7 +91,7 @@ def test_the_first_admin_secures_the_account_and_finishes_a_protected_action(des
     assert code in outbox.inner_text("main")
     outbox.close()
     page.fill("#code", code)
-    shot(page, "admin-secure-account-code", full_page=False)
+    shot(page, "admin-secure-account-code", docs=True, full_page=False)
     page.click("#secure-confirm")
 
     page.wait_for_url("**/admin/confirm/**")  # back at the parked New admin submission

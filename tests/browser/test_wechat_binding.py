@@ -49,7 +49,7 @@ def test_bind_and_unbind_wechat_in_a_browser(page, wechat):
     page.click("[data-wechat-bind]")
     page.wait_for_selector("img.wechat-qr")
     assert page.get_attribute("img.wechat-qr", "src").startswith("data:image/svg+xml")
-    shot(page, "wechat-bind")
+    shot(page, "wechat-bind", docs=True)
     account = FakeOfficialAccount(TOKEN, APP_ID, KEY)  # safe mode, as the settings say
     reply = account.push_over_http(page.base, account.scan_event(OPENID, wechat.scenes[-1]))
     # The member's language is the site's (zh_CN): the reply says "bound" in it.

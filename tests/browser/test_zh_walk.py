@@ -39,6 +39,7 @@ ALLOWED = {
     "AccessKey", "AccessKeyId", "AccessKeySecret", "SignName", "TemplateCode", "TemplateId",
     "SecretId", "SecretKey", "SdkAppId", "AppId", "AppSecret", "Token", "EncodingAESKey",
     "OpenID", "openid", "SID", "Secret",
+    "SignKey",  # the upstream panel's own label, 签名(SignKey) (seed 001)
     "PUSH",  # the seed's own event name: 云服务器PUSH通知提醒
     "ALTCHA", "Altcha",  # the captcha widget's name, which it shows
     "QQ",  # the messenger whose number the register form asks for

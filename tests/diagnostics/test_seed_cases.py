@@ -45,7 +45,8 @@ def test_2_wrong_channel_when_credentials_sit_under_another_gateway(app, client,
     auth.login()
     html = page(client, "/admin/diagnostics/")
     assert fix_shown(html, "wrong_channel")
-    assert "Credentials are filled in for aliyun, but the active gateway is smsbao" in html
+    assert ("Credentials are filled in for Alibaba Cloud SMS, but the active gateway is "
+            "SMSBao") in html
 
 
 def test_2_wrong_channel_from_the_provider_in_the_tracer(app, client, auth, tencent):
@@ -125,7 +126,9 @@ def test_8_template_number_missing_on_the_diagnostics_page(app, client, auth, al
     auth.login()
     html = page(client, "/admin/diagnostics/")
     assert fix_shown(html, "template_number_missing")
-    assert "aliyun sends by template number" in html
+    assert "Alibaba Cloud SMS sends by template number" in html
+    # Gateways by their label and languages by their name, never "aliyun" or "zh_CN, en".
+    assert "of this template (简体中文, English)" in html and "zh_CN, en" not in html
 
 
 def test_8_template_number_missing_in_the_tracer(app, client, auth, aliyun):

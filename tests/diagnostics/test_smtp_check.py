@@ -134,5 +134,5 @@ def test_right_password_on_the_page_is_ok(app, client, auth, smtp_server):
 
     smtp_family = html.split('id="family-smtp"', 1)[1].split("</section>", 1)[0]
     assert "check-ok" in smtp_family and "check-fail" not in smtp_family
-    assert ">login</span>" in smtp_family
+    assert 'step">Sign in ' in smtp_family
     assert [login for _, login in inbox.auth] == [USER] and inbox.commands == []
