@@ -104,7 +104,7 @@ def test_a_provider_fault_is_explained_and_recovered_from(fault, client, browser
     assert send_code(browser, "register").get_json()["code"] == "sent"
     assert len(provider.codes_for(PHONE, "register")) == 1
     healed = admin_test_send(client).get_data(as_text=True)
-    assert "Sending failed" not in healed and re.search(r"Sent\s*·\s*aliyun", healed)
+    assert "Sending failed" not in healed and re.search(r"Sent\s*·\s*Alibaba Cloud SMS", healed)
 
     # Nothing saved before the fault was lost: the first code still signs the member in.
     signed_in = browser.post("/login/code", data={"phone": PHONE, "code": saved_code})
