@@ -121,8 +121,8 @@ def admin_urls(app, ids: dict) -> list[str]:
 
 
 MEMBER_PAGES = ("/account/", "/account/email", "/account/phone", "/account/protection",
-                "/messages/", "/messages/{message_id}")
-VISITOR_PAGES = ("/login", "/register", "/forgot", "/terms", "/admin/login")
+                "/account/password", "/messages/", "/messages/{message_id}")
+VISITOR_PAGES = ("/login", "/login/code", "/register", "/forgot", "/terms", "/admin/login")
 
 
 def inspect(page, url: str) -> str | None:
