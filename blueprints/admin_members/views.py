@@ -12,6 +12,7 @@ from models import InsiteMessage, Member
 from models.member import MEMBER_ACTIVE, MEMBER_DISABLED
 from services.logs import notifications as notification_log
 from services.members import admin as members_admin
+from services.members import wechat_binding
 from services.notify import events
 
 bp = admin_blueprint("admin_members", __name__, "/members")
@@ -38,6 +39,7 @@ def show(member_id: int):
         InsiteMessage.deleted.is_(False), InsiteMessage.in_inbox.is_(True)))
     return render_template("admin_members/show.html", member=member, page=history,
                            messages=messages, unread=unread, events=events.EVENTS,
+                           wechat=wechat_binding.binding_of(member),
                            fixes=sorted({row.error for row in history.items if row.error}))
 
 
