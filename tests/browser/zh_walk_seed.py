@@ -80,6 +80,9 @@ def _inbox_message(member_id: int) -> int:
 
 def pending_action(admin) -> str:
     """An operation-protection confirmation waiting for the browser's newest session."""
+    # End this session's transaction first: on MariaDB (REPEATABLE READ) its snapshot, taken
+    # before the browser signed in on the server's thread, would not see that sign-in.
+    db.session.commit()
     login_session = db.session.scalar(db.select(LoginSession).where(
         LoginSession.admin_id == admin.id).order_by(LoginSession.id.desc()))
     pending = PendingAction(key=secrets.token_urlsafe(32), admin_id=admin.id,
