@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
+from core.catalog.refusal import Refusal
 from gateways import wechat_crypto
 
 MAX_BODY = 64 * 1024  # an event push is well under 2 KB
@@ -24,13 +25,8 @@ MAX_SKEW = 300  # seconds a push's timestamp may differ from this server's clock
 _DTD = re.compile(rb"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
-class PushRefused(Exception):
+class PushRefused(Refusal):
     """A push that did not come from the configured official account (catalog code)."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 class Unreadable(Exception):

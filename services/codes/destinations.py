@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from core.catalog.refusal import Refusal
 from core.phones import InvalidPhone, parse_phone
 
 
-class InvalidDestination(ValueError):
+class InvalidDestination(Refusal, ValueError):
     """Not a usable destination; ``code`` is the catalog code to show."""
 
     def __init__(self, code: str, channel: str):
         super().__init__(code)
-        self.code = code
         self.channel = channel
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from sqlalchemy import Integer, String, TextClause, bindparam, text
 
 from core import clock, settings
+from core.catalog.refusal import Refusal
 from extensions import db
 from models.alert import ALERT_HOURLY_CEILING, SiteAlert
 from models.base import UTCDateTime
@@ -37,12 +38,11 @@ PRUNE_AFTER = timedelta(days=1)  # expired counters (and captcha flags) older th
 _MAX_KEY = 191
 
 
-class LimitReached(Exception):
+class LimitReached(Refusal):
     """A send limit refused the request; ``code`` is the catalog code to show."""
 
     def __init__(self, code: str, retry_after: int = 0):
         super().__init__(code)
-        self.code = code
         self.retry_after = retry_after
 
 

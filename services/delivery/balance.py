@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 from huey import crontab
 
 from core import clock, settings
+from core.last_known import LastKnown
 from extensions import cache, db, queue
 from gateways.balance import SUPPORTED, describe, read_balance
 from gateways.base import Gateway
@@ -31,7 +32,6 @@ log = logging.getLogger(__name__)
 
 EVENT = "sms_balance_low"
 NOTICE_KEY = "herald:sms_balance_low:day"  # the site day of the last notice
-CACHE_TTL = 30 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -61,17 +61,15 @@ def shown(balance: Balance) -> str:
     return text
 
 
+_READINGS = LastKnown("sms_balance", Reading)
+
+
 def remember(reading: Reading) -> None:
-    cache.set(_key(reading.gateway), reading, timeout=CACHE_TTL)
+    _READINGS.remember(reading.gateway, reading)
 
 
 def last(gateway: str) -> Reading | None:
-    found = cache.get(_key(gateway))
-    return found if isinstance(found, Reading) else None
-
-
-def _key(gateway: str) -> str:
-    return f"herald:sms_balance:{gateway}"
+    return _READINGS.last(gateway)
 
 
 def check_active() -> Reading | None:

@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from core import clock, settings
+from core.last_known import LastKnown
 from core.translation import supported
-from extensions import cache
 from gateways.base import Gateway
 from gateways.records import Record
 from gateways.result import SendResult
@@ -25,7 +25,6 @@ from services.notify import matrix as event_settings
 from services.templates import rendering
 
 CHECKED = ("aliyun", "tencent")  # the providers whose records Herald can read
-CACHE_TTL = 30 * 24 * 3600  # the last known state outlives a quiet month
 
 
 @dataclass(frozen=True)
@@ -102,14 +101,12 @@ def codes_of(found: list[Usage]) -> list[str]:
     return list(dict.fromkeys(u.template_code for u in found))
 
 
+_SNAPSHOTS = LastKnown("provider_records", Snapshot)
+
+
 def remember(snapshot: Snapshot) -> None:
-    cache.set(_key(snapshot.gateway), snapshot, timeout=CACHE_TTL)
+    _SNAPSHOTS.remember(snapshot.gateway, snapshot)
 
 
 def last(gateway: str) -> Snapshot | None:
-    found = cache.get(_key(gateway))
-    return found if isinstance(found, Snapshot) else None
-
-
-def _key(gateway: str) -> str:
-    return f"herald:provider_records:{gateway}"
+    return _SNAPSHOTS.last(gateway)

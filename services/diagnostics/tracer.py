@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from core import clock
+from core.catalog.refusal import Refusal
 from core.phones import InvalidPhone, parse_phone
 from extensions import db
 from models import DeliveryAttempt, InsiteMessage, Member, VerificationCode
@@ -24,12 +25,8 @@ MAX_ROWS = 500
 INSITE_MATCH = timedelta(minutes=5)  # an SMS and its in-site copy are made together
 
 
-class TraceInputError(ValueError):
+class TraceInputError(Refusal, ValueError):
     """Neither a phone, an email nor a known member; ``code`` is the catalog code."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass

@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from core import clock, settings
+from core.catalog.refusal import Refusal
 from core.i18n import normalise
 from core.settings.registry import group_check
 from extensions import db
@@ -36,14 +37,9 @@ BOUND, ALREADY_BOUND = "bound", "already_bound"
 EXPIRED, TAKEN = "wechat_bind_expired", "wechat_openid_taken"  # catalog codes
 
 
-class BindUnavailable(Exception):
+class BindUnavailable(Refusal):
     """No QR code for the member: ``code`` is the catalog code (``not_configured`` or the
     gateway's failure)."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

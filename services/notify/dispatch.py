@@ -22,6 +22,7 @@ from flask_babel import force_locale
 from jinja2 import TemplateError
 
 from core import settings
+from core.catalog.refusal import Refusal
 from core.i18n import normalise
 from core.phones import greeting_phone
 from extensions import db
@@ -43,13 +44,8 @@ STATUS_QUEUED = "queued"  # handed to the delivery worker; the job's progress te
 INSITE_GATEWAY = "insite"
 
 
-class NotifyError(Exception):
+class NotifyError(Refusal):
     """A refused dispatch, before anything was sent: a catalog code and a detail."""
-
-    def __init__(self, code: str, detail: str = "") -> None:
-        super().__init__(f"{code}: {detail}" if detail else code)
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)
