@@ -48,7 +48,9 @@ ALLOWED = {
     "Ctrl", "Mac",  # key names on the keyboard
     "root",  # the seeded admin's username (data)
 }
-IGNORED = re.compile(r"[\w.+*-]+@[\w.-]+|\b[a-z][\w+.-]*://\S+|(?<![\w])/[\w./<>:-]+")
+# Data, not words: emails, URLs, paths, and hex ids (a job id shown cut, "53581dfc…").
+IGNORED = re.compile(r"[\w.+*-]+@[\w.-]+|\b[a-z][\w+.-]*://\S+|(?<![\w])/[\w./<>:-]+"
+                     r"|\b(?=[0-9a-f]*[0-9])[0-9a-f]{6,}")
 WORD = re.compile(r"[A-Za-z_][\w.'-]*[A-Za-z0-9_]|[A-Za-z]{2,}")
 # The visible words of a page: text nodes and read attributes, outside the excluded parts.
 COLLECT = """() => {
@@ -181,6 +183,7 @@ def test_the_word_finder_skips_data_and_keeps_internal_keys():
             "Herald AccessKeyId 5 s")
     assert english_words(text) == ["in", "inbox", "invalid_input", "settings.member", "stored",
                                    "the"]
+    assert english_words("任务 53581dfc… 已完成 deadbeef") == ["deadbeef"]
 
 
 # Each sidebar link whose label does not fit its one line (it would wrap or be cut).
