@@ -27,6 +27,9 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # config, for database URLs
+
+from tools.processes import stop_group  # noqa: E402
+
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 
@@ -167,13 +170,7 @@ def start(app_spec: str, port: int, cwd: Path, env: dict[str, str],
 
 def stop(process: subprocess.Popen) -> str:
     """Stop gunicorn and its workers; returns the tail of what it wrote to stderr."""
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+    stop_group(process, signal.SIGTERM, grace=15)
     return process.stderr.read().decode(errors="replace")[-1500:] if process.stderr else ""
 
 

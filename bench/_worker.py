@@ -10,7 +10,6 @@ scratch SQLite database with ``sqlite3``: the bench process never builds the app
 
 from __future__ import annotations
 
-import os
 import signal
 import sqlite3
 import subprocess
@@ -20,6 +19,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tools.processes import stop_group  # noqa: E402
+
 FLASK = str(Path(sys.executable).with_name("flask"))
 
 
@@ -57,13 +60,7 @@ class Worker:
 
     def stop(self) -> None:
         """Ctrl-C (the tasks in hand finish), then SIGKILL after 20 s."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, signal.SIGINT)
         self._log_file.close()
 
 

@@ -27,54 +27,17 @@ import os
 import random
 import sys
 import tempfile
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import _worker
-from _serve import ROOT, Load, free_port, herald_env, http_gateway, prepare_herald
+from _provider import Provider
+from _serve import ROOT, Load, herald_env, http_gateway, prepare_herald
 
 TARGET_P50_MS = 50.0
 TARGET_P99_MS = 250.0
 IDLE = (0.3, 0.9)  # seconds between two messages
 DIRECT = 50  # baseline sends
-
-
-class Provider:
-    """Answers ``OK`` at once; ``arrived[phone]`` is when each request came in."""
-
-    def __init__(self) -> None:
-        self.arrived: dict[str, float] = {}
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                now = time.perf_counter()
-                length = int(self.headers.get("Content-Length") or 0)
-                phone = parse_qs(self.rfile.read(length).decode()).get("phone", [""])[0]
-                provider.arrived[phone] = now
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"OK")
-
-            def log_message(self, *_args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def wait_for(self, phone: str, timeout: float = 30.0) -> float:
-        deadline = time.monotonic() + timeout
-        while phone not in self.arrived:
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{phone} never reached the provider")
-            time.sleep(0.001)
-        return self.arrived[phone]
 
 
 def measure(app, provider: Provider, count: int, queued: bool, first: int) -> Load:

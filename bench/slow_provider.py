@@ -29,12 +29,11 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import parse_qs
 
 import _worker
 import requests
+from _provider import Provider
 from _serve import (
     HERALD_OVERRIDES,
     ROOT,
@@ -53,50 +52,6 @@ PROBE_EVERY = 0.2
 TARGET_PROBE_P99_MS = 100.0
 TARGET_SEND_P99_MS = 150.0
 WORKER_THREADS = 8  # the default (HERALD_WORKER_THREADS)
-
-
-class FakeProvider:
-    """Answers ``OK`` to every POST after ``delay`` seconds (0: at once); counts phones."""
-
-    def __init__(self) -> None:
-        self.delay = 0.0
-        self.instant = threading.Event()  # set: every waiting request answers now
-        self.phones: Counter[str] = Counter()
-        self.lock = threading.Lock()
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                form = parse_qs(self.rfile.read(length).decode())
-                if provider.delay:
-                    provider.instant.wait(provider.delay)
-                with provider.lock:
-                    provider.phones[form.get("phone", [""])[0]] += 1
-                self.send_response(200)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"OK")
-
-            def log_message(self, *_args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", free_port()), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/send"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def answered(self) -> int:
-        with self.lock:
-            return sum(self.phones.values())
-
-    def slow(self) -> None:
-        self.instant.clear()
-        self.delay = DELAY
-
-    def fast(self) -> None:
-        self.delay = 0.0
-        self.instant.set()
 
 
 def probe(base: str, stop_at: float, load: Load) -> None:
@@ -129,7 +84,7 @@ def run(base: str, first_number: int, seconds: float) -> tuple[Load, Load]:
     return sends, prober
 
 
-def delivery_problems(db_file: Path, fake: FakeProvider, accepted: int) -> list[str]:
+def delivery_problems(db_file: Path, fake: Provider, accepted: int) -> list[str]:
     with sqlite3.connect(db_file) as conn:
         destinations = Counter(d for (d,) in conn.execute("SELECT destination FROM outgoing"))
     problems = []
@@ -150,7 +105,7 @@ def main(seconds: float) -> int:
     with tempfile.TemporaryDirectory(prefix="herald-bench-slow-") as tmp:
         folder = Path(tmp)
         db_file = folder / "herald.db"
-        fake = FakeProvider()
+        fake = Provider()
         env = {**herald_env(folder, f"sqlite:///{db_file}"), "HERALD_ALLOW_PRIVATE_URLS": "1"}
         prepare_herald(env, extra=http_gateway(fake.url))
         port = free_port()
@@ -162,7 +117,7 @@ def main(seconds: float) -> int:
             warm_up = run_load(base, True, 10, 1.0)  # imports, caches, connections
             quick = run(base, 20, seconds)
             quick_drain = _worker.wait_drained(db_file)
-            fake.slow()
+            fake.slow(DELAY)
             before = fake.answered()
             slow = run(base, 30, seconds)
             backlog = _worker.waiting(db_file)

@@ -11,7 +11,7 @@ from core.paging import requested_page, requested_per_page
 from extensions import db
 from gateways.base import gateway_class
 from models.alert import SiteAlert
-from models.code import CODE_PENDING, CODE_SENT, CODE_STATUSES, VerificationCode
+from models.code import CODE_STATUSES, VerificationCode
 from models.delivery import DeliveryAttempt
 from models.member import Member
 from services.codes import code_log
@@ -26,7 +26,7 @@ def _template_globals(state) -> None:
     # Every delivery log names a gateway by its provider, not its id.
     state.app.jinja_env.globals["gateway_label"] = gateway_label
     # Every page that masks a code offers the reveal below only for a code it can show.
-    state.app.jinja_env.globals["code_revealable"] = revealable
+    state.app.jinja_env.globals["code_revealable"] = code_service.revealable
 
 
 def open_site_alerts() -> list[SiteAlert]:
@@ -46,8 +46,7 @@ def codes():
     return render_template(
         "admin_logs/codes.html", page=page, filters=filters, fixes=fixes,
         scenes=[events.EVENTS[name] for name in events.SCENES], statuses=CODE_STATUSES,
-        members=_members(page.items), attempts=_attempts(page.items),
-        gateway_label=gateway_label, now=clock.now())
+        members=_members(page.items), attempts=_attempts(page.items))
 
 
 def _attempts(rows) -> dict[int, DeliveryAttempt]:
@@ -78,12 +77,6 @@ def gateway_label(channel: str, name: str) -> str:
         return str(gateway_class(channel, name).label)
     except LookupError:
         return name
-
-
-def revealable(row: VerificationCode) -> bool:
-    """Whether the reveal below can show this code: sent, unused and still valid."""
-    return bool(row.code_hash) and row.consumed_at is None and row.expires_at > clock.now() \
-        and row.status in (CODE_SENT, CODE_PENDING)
 
 
 @bp.route("/codes/<int:code_id>/reveal", methods=["POST"])

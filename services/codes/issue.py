@@ -255,6 +255,12 @@ def _key() -> bytes:
     return cache[secret]
 
 
+def revealable(row: VerificationCode) -> bool:
+    """Whether :func:`reveal` can show this code: sent, unused and still valid."""
+    return bool(row.code_hash) and row.consumed_at is None and row.expires_at > clock.now() \
+        and row.status in (CODE_SENT, CODE_PENDING)
+
+
 def reveal(row: VerificationCode) -> str | None:
     """The plain code of a log row still valid, recomputed from its keyed hash.
 
@@ -262,8 +268,7 @@ def reveal(row: VerificationCode) -> str | None:
     possibility against the hash: 10,000 HMACs for six digits. Only the server, which holds
     the key, can do this; a used, expired or unsent code gives None.
     """
-    if not row.code_hash or row.consumed_at is not None or row.expires_at <= clock.now() \
-            or row.status not in (CODE_SENT, CODE_PENDING):
+    if not revealable(row):
         return None
     missing = row.code_length - len(row.code_hint)
     prefix = "\x1f".join((row.scene, row.destination, row.binding, row.action, row.code_hint))

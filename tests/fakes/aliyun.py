@@ -71,8 +71,11 @@ class AliyunFake:
             return business_error(self.force_code)
         return self._send(params)
 
-    def _check_request(self, method: str, params: dict[str, str]) -> Reply | None:
-        for name, value in COMMON.items():
+    def _check_request(self, method: str, params: dict[str, str],
+                       common: dict[str, str] = COMMON) -> Reply | None:
+        """Alibaba's RPC checks: the action's common parameters, the key, the signature, the
+        timestamp and the nonce."""
+        for name, value in common.items():
             if params.get(name) != value:
                 return error(f"Invalid{name}" if name in params else f"Missing{name}",
                              f"{name} is mandatory for this action." if name not in params

@@ -5,10 +5,9 @@ Alibaba's real answer shape (SignStatus / TemplateStatus 0 reviewing, 1 approved
 
 from __future__ import annotations
 
-import hmac
 import uuid
 
-from tests.fakes.aliyun import business_error, error, expected_signature
+from tests.fakes.aliyun import business_error, error
 from tests.fakes.aliyun_status import AliyunStatusFake
 from tests.fakes.httpserver import Reply, Request
 
@@ -32,7 +31,7 @@ class AliyunRecordsFake(AliyunStatusFake):
         params = request.form()
         if params.get("Action") not in RECORD_ACTIONS:
             return super().__call__(request)
-        refused = self._verify(params)
+        refused = self._check_request("POST", params, COMMON)
         if refused is not None:
             return refused
         key = params.get(RECORD_ACTIONS[params["Action"]], "")
@@ -43,18 +42,6 @@ class AliyunRecordsFake(AliyunStatusFake):
         if params["Action"] == "QuerySmsSign":
             return self._sign(key)
         return self._template(key)
-
-    def _verify(self, params: dict[str, str]) -> Reply | None:
-        for name, value in COMMON.items():
-            if params.get(name) != value:
-                return error(f"Missing{name}", f"{name} is mandatory for this action.")
-        secret = self.keys.get(params.get("AccessKeyId", ""))
-        if secret is None:
-            return error("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
-        signature = params.pop("Signature", "")
-        if not hmac.compare_digest(signature, expected_signature(secret, params)):
-            return error("SignatureDoesNotMatch", "Specified signature is not matched.")
-        return self._check_replay(params)
 
     def _sign(self, name: str) -> Reply:
         if name not in self.sign_records:

@@ -19,6 +19,7 @@ from typing import Any
 import requests
 
 from tests.fakes.ports import free_port
+from tools.processes import stop_group
 
 ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
@@ -100,13 +101,7 @@ class Gunicorn:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, signal.SIGTERM)
         self._log_file.close()
 
 
@@ -130,13 +125,7 @@ class Worker:
         return self.log.read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)  # graceful: the sends in hand finish
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+        stop_group(self.process, signal.SIGINT)  # graceful: the sends in hand finish
         self._log_file.close()
 
 
